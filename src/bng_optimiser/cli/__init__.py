@@ -1,0 +1,1 @@
+"""Command line: `bng-optimiser COMMAND`; each command lives in its own module."""
