@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/bng"
     redis_url: str = "redis://127.0.0.1:6379/0"
     backend_url: str | None = Field(default=None, description="API base URL the UI calls")
+    backend_timeout_seconds: float = Field(default=10.0, description="UI request timeout, seconds")
 
     # Cache and queue
     cache_ttl_seconds: int = 12 * 60 * 60
