@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     job_timeout_seconds: int = 120
     job_result_ttl_seconds: int = 24 * 60 * 60
     worker_count: int = 2
+    job_retries: int = 1
+    # A running job's heartbeat interval; the job counts as abandoned (worker lost) once
+    # `abandoned_job_grace_seconds` pass without one, and registry cleanup then retries or fails it.
+    worker_heartbeat_seconds: int = 10
+    abandoned_job_grace_seconds: int = 60
+    registry_cleanup_seconds: int = 15
 
     # Request limits
     max_body_bytes: int = 1_000_000
