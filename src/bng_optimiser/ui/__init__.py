@@ -1,0 +1,1 @@
+"""Streamlit front end: quote form, job status, results, quote history and administration."""

@@ -1,0 +1,146 @@
+"""History page: saved quotes with filters and CSV export, one quote's detail, requote, accept."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import streamlit as st
+
+from bng_optimiser.ui import job_status
+from bng_optimiser.ui.client import BackendError
+from bng_optimiser.ui.results import show_result
+from bng_optimiser.ui.state import choose_backend
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 25
+STATUSES = ["", "quoted", "manual_review", "accepted"]
+
+
+def _filters() -> dict:
+    with st.form("history_filters", enter_to_submit=True):
+        columns = st.columns(4)
+        date_from = columns[0].date_input("From", value=None, key="history_from")
+        date_to = columns[1].date_input("To", value=None, key="history_to")
+        client = columns[2].text_input("Client contains", key="history_client")
+        reference = columns[3].text_input("Reference", key="history_reference")
+        columns = st.columns(4)
+        lpa = columns[0].text_input("LPA code", key="history_lpa")
+        nca = columns[1].text_input("NCA number", key="history_nca")
+        status = columns[2].selectbox(
+            "Status", STATUSES, format_func=lambda s: s or "Any", key="history_status"
+        )
+        page = columns[3].number_input("Page", min_value=1, step=1, key="history_page")
+        st.form_submit_button("Search")
+    return {
+        "date_from": date_from.isoformat() if date_from else None,
+        "date_to": date_to.isoformat() if date_to else None,
+        "client": client.strip(),
+        "reference": reference.strip(),
+        "lpa": lpa.strip(),
+        "nca": nca.strip(),
+        "status": status,
+        "page": int(page),
+        "page_size": PAGE_SIZE,
+    }
+
+
+def _quote_table(client, filters: dict) -> list[str]:
+    """Show one page of saved quotes; returns their references."""
+    try:
+        found = client.quotes(**filters)
+    except BackendError as error:
+        st.error(f"The quotes could not be listed: {error.message}")
+        for problem in error.problems[1:]:
+            st.markdown(f"- {problem}")
+        return []
+    items = found.get("items", []) if isinstance(found, dict) else found
+    total = found.get("total", len(items)) if isinstance(found, dict) else len(items)
+    pages = max(1, -(-total // PAGE_SIZE))
+    st.caption(
+        f"{total} quote{'s' if total != 1 else ''} match; page {filters['page']} of {pages}."
+    )
+    if items:
+        st.dataframe(pd.DataFrame(items), hide_index=True)
+    try:
+        csv_bytes = client.quotes_csv(**filters)
+    except BackendError as error:
+        st.caption(f"CSV export unavailable: {error.message}")
+    else:
+        st.download_button(
+            "Export these quotes as CSV",
+            csv_bytes,
+            file_name="quotes.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )
+    return [item["reference"] for item in items if "reference" in item]
+
+
+def _quote_detail(client, reference: str) -> None:
+    try:
+        saved = client.quote(reference)
+    except BackendError as error:
+        st.error(f"Quote {reference} could not be read: {error.message}")
+        return
+    st.subheader(f"Quote {reference}")
+    facts = {
+        key: saved[key]
+        for key in ("client_name", "created_at", "status", "reference_version")
+        if saved.get(key)
+    }
+    if facts:
+        st.caption("; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in facts.items()))
+
+    columns = st.columns(2)
+    if columns[0].button("Requote on current reference data", key=f"requote_{reference}"):
+        try:
+            job = client.requote(reference)
+        except BackendError as error:
+            st.error(f"The requote was not accepted: {error.message}")
+        else:
+            logger.info("requote of %s started as job %s", reference, job.get("job_id"))
+            job_status.store_job(job, mode="api", request=saved.get("request"))
+            st.success("Requote submitted; its progress and result are on the Quote page.")
+            st.page_link("pages/quote.py", label="Go to the Quote page")
+    if columns[1].button("Accept and hold the stock", key=f"accept_{reference}"):
+        try:
+            accepted = client.accept_quote(reference)
+        except BackendError as error:
+            st.error(f"Quote {reference} was not accepted: {error.message}")
+            for problem in error.problems[1:]:
+                st.markdown(f"- {problem}")
+        else:
+            holds = accepted.get("holds", accepted) if isinstance(accepted, dict) else accepted
+            st.success(f"Quote {reference} accepted; its stock is held.")
+            if isinstance(holds, list) and holds:
+                st.dataframe(pd.DataFrame(holds), hide_index=True)
+
+    result = saved.get("result")
+    if result:
+        show_result(result, name=reference)
+
+
+def history_page() -> None:
+    st.title("Quote history")
+    choice = choose_backend()
+    if choice.mode != "api":
+        st.info(
+            "Quote history is kept by the quote service, which is not available: "
+            + choice.explanation
+        )
+        st.stop()
+    filters = _filters()
+    references = _quote_table(choice.backend, filters)
+    chosen = st.selectbox(
+        "Open a quote",
+        [""] + references,
+        format_func=lambda r: r or "Choose a reference",
+        key="history_open",
+    )
+    if chosen:
+        _quote_detail(choice.backend, chosen)
+
+
+history_page()
