@@ -96,7 +96,6 @@ def read_bank_files(
     """
     problems = _Problems()
     tables = _read_tables(source, max_bytes, problems)
-    problems.raise_if_any()
     return _validate(tables, catalogue, geography, problems)
 
 
@@ -154,10 +153,12 @@ def _read_tables(
 
     path = Path(source)
     if path.is_dir():
-        return {
-            name: _read_csv(path / f"{name}.csv", columns, max_bytes, problems)
-            for name, columns in TABLES.items()
-        }
+        tables = {}
+        for name, columns in TABLES.items():
+            rows = _read_csv(path / f"{name}.csv", columns, max_bytes, problems)
+            if rows is not None:
+                tables[name] = rows
+        return tables
     if not path.is_file():
         problems.add(str(path), "not found; give a folder with banks.csv, stock.csv and "
                      "prices.csv, or an .xlsx workbook")
@@ -179,32 +180,32 @@ def _too_large(size: int, max_bytes: int) -> str:
 
 def _read_csv(
     path: Path, columns: tuple[str, ...], max_bytes: int, problems: _Problems
-) -> list[_Row]:
+) -> list[_Row] | None:
     name = path.name
     if not path.is_file():
         problems.add(str(path), f"missing file; expected columns {', '.join(columns)}")
-        return []
+        return None
     size = path.stat().st_size
     if size > max_bytes:
         problems.add(name, _too_large(size, max_bytes))
-        return []
+        return None
     try:
         # utf-8-sig drops the byte order mark that spreadsheet programs put on CSV exports.
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         problems.add(name, f"not valid UTF-8 at byte {error.start}; save the file as UTF-8 CSV")
-        return []
+        return None
 
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
         if header is None:
             problems.add(f"{name}:1", f"empty file; expected columns {', '.join(columns)}")
-            return []
+            return None
         return _rows_with_header(name, header, _csv_records(reader), columns, problems)
     except csv.Error as error:
         problems.add(f"{name}:{reader.line_num}", f"malformed CSV: {error}")
-        return []
+        return None
 
 
 def _csv_records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
@@ -248,7 +249,9 @@ def _read_workbook(data: bytes, label: str, problems: _Problems) -> dict[str, li
             if header_row is None:
                 problems.add(f"{where}:1", f"empty sheet; expected columns {', '.join(columns)}")
                 continue
-            tables[name] = _rows_with_header(where, header_row[1], records, columns, problems)
+            rows = _rows_with_header(where, header_row[1], records, columns, problems)
+            if rows is not None:
+                tables[name] = rows
         return tables
     finally:
         workbook.close()
@@ -269,7 +272,7 @@ def _rows_with_header(
     records: Iterator[tuple[int, list[str]]],
     columns: tuple[str, ...],
     problems: _Problems,
-) -> list[_Row]:
+) -> list[_Row] | None:
     names = [h.strip().casefold() for h in header]
     missing = [c for c in columns if c not in names]
     unknown = [h for h in names if h and h not in columns]
@@ -281,7 +284,7 @@ def _rows_with_header(
             parts.append(f"unknown column{'s' if len(unknown) > 1 else ''} "
                          f"{', '.join(repr(u) for u in unknown)}")
         problems.add(f"{where}:1", "; ".join(parts) + f"; expected columns {', '.join(columns)}")
-        return []
+        return None
 
     index = {name: names.index(name) for name in columns}
     rows = []
@@ -306,7 +309,10 @@ def _validate(
 ) -> BankTables:
     # Stock and price rows are checked against every bank id that appears, even on an invalid
     # bank row, so that one bad bank row does not add a second error to each of its stock rows.
-    named_banks = {row.values["bank_id"] for row in tables.get("banks", [])}
+    # Without a readable banks table no bank id can be checked (None), but every other column is.
+    named_banks = None
+    if "banks" in tables:
+        named_banks = {row.values["bank_id"] for row in tables["banks"]}
 
     banks = _validate_banks(tables.get("banks", []), geography, problems)
     stock = _validate_stock(tables.get("stock", []), named_banks, catalogue, problems)
@@ -351,7 +357,7 @@ def _validate_banks(rows: list[_Row], geography: Geography, problems: _Problems)
 
 
 def _validate_stock(
-    rows: list[_Row], named_banks: set[str], catalogue: Catalogue, problems: _Problems
+    rows: list[_Row], named_banks: set[str] | None, catalogue: Catalogue, problems: _Problems
 ) -> dict[str, StockLine]:
     stock: dict[str, StockLine] = {}
     first_id: dict[str, str] = {}
@@ -363,7 +369,7 @@ def _validate_stock(
         if stock_id and stock_id in first_id:
             errors.append(f"duplicate stock_id {stock_id!r}, first defined at {first_id[stock_id]}")
         bank_id = _check_bank(v["bank_id"], named_banks, errors)
-        habitat = _lookup(lambda text: catalogue.supply(text).label, "habitat", v["habitat"],
+        habitat = _lookup(lambda text: _stock_habitat(catalogue, text), "habitat", v["habitat"],
                           errors)
         if bank_id and habitat and (bank_id, habitat) in first_pair:
             errors.append(f"bank {bank_id!r} already stocks {habitat!r} at "
@@ -391,7 +397,7 @@ def _validate_stock(
 
 
 def _validate_prices(
-    rows: list[_Row], named_banks: set[str], catalogue: Catalogue, problems: _Problems
+    rows: list[_Row], named_banks: set[str] | None, catalogue: Catalogue, problems: _Problems
 ) -> dict[PriceKey, float]:
     prices: dict[PriceKey, float] = {}
     first_key: dict[PriceKey, str] = {}
@@ -399,7 +405,7 @@ def _validate_prices(
         errors: list[str] = []
         v = row.values
         bank_id = _check_bank(v["bank_id"], named_banks, errors)
-        habitat = _lookup(lambda text: catalogue.supply(text).label, "habitat", v["habitat"],
+        habitat = _lookup(lambda text: _stock_habitat(catalogue, text), "habitat", v["habitat"],
                           errors)
         size = _enum("contract_size", v["contract_size"], ContractSize, errors)
         tier = _enum("tier", v["tier"], Tier, errors)
@@ -421,6 +427,13 @@ def _validate_prices(
     return prices
 
 
+def _stock_habitat(catalogue: Catalogue, text: str) -> str:
+    habitat = catalogue.get(text)
+    if habitat.net_gain:
+        raise UnknownNameError("stock habitat", text, [])
+    return habitat.label
+
+
 def _check_id(column: str, value: str, errors: list[str]) -> str | None:
     if not value:
         errors.append(f"{column} is empty")
@@ -431,11 +444,11 @@ def _check_id(column: str, value: str, errors: list[str]) -> str | None:
     return value
 
 
-def _check_bank(value: str, named_banks: set[str], errors: list[str]) -> str | None:
+def _check_bank(value: str, named_banks: set[str] | None, errors: list[str]) -> str | None:
     if not value:
         errors.append("bank_id is empty")
         return None
-    if value not in named_banks:
+    if named_banks is not None and value not in named_banks:
         errors.append(f"unknown bank_id {value!r}; it is not in the banks table")
         return None
     return value
@@ -448,7 +461,10 @@ def _lookup(find: Callable[[str], _T], column: str, value: str, errors: list[str
     try:
         return find(value)
     except UnknownNameError as error:
-        errors.append(f"{column}: {error}")
+        message = f"{column}: {error}"
+        if error.kind == "stock habitat":
+            message += "; a net-gain label can be demanded but a bank stocks catalogue habitats"
+        errors.append(message)
         return None
 
 
