@@ -1,8 +1,151 @@
-"""The `db` command (not built yet)."""
+"""The `db` command: migrate, seed, import and export bank data, show the version."""
+
+from __future__ import annotations
 
 import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.exc import OperationalError
+
+from ..domain.exceptions import BngError, DataFileError
+from .main import EXIT_BAD_INPUT, EXIT_OK
+
+logger = logging.getLogger(__name__)
+
+# Exit code when PostgreSQL cannot be reached or refuses the connection.
+EXIT_UNAVAILABLE = 1
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("db", help="not built yet")
-    parser.set_defaults(handler=lambda args: 2)
+    parser = subparsers.add_parser(
+        "db",
+        help="manage the PostgreSQL database: migrations, reference data, versions",
+        description="Manage the PostgreSQL database named by DATABASE_URL.",
+    )
+    parser.add_argument(
+        "--database-url", metavar="URL",
+        help="SQLAlchemy URL of the database (default: DATABASE_URL from the settings)",
+    )
+    actions = parser.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+
+    actions.add_parser("upgrade", help="apply every migration (alembic upgrade head)")
+    downgrade = actions.add_parser("downgrade", help="roll migrations back (default: to empty)")
+    downgrade.add_argument("--revision", default="base", help="target revision (default: base)")
+    actions.add_parser("seed", help="load the shipped catalogue, geography and sample banks")
+    importing = actions.add_parser(
+        "import", help="replace banks from a CSV folder or .xlsx (all or nothing)"
+    )
+    importing.add_argument("path", type=Path, help="folder with banks.csv, stock.csv and "
+                           "prices.csv, or an .xlsx workbook with those sheets")
+    importing.add_argument("--who", default=None, help="name recorded on the new version "
+                           "(default: cli:<login name>)")
+    exporting = actions.add_parser("export", help="write banks.csv, stock.csv and prices.csv")
+    exporting.add_argument("directory", type=Path, help="folder to write the three files into")
+    actions.add_parser("version", help="show the current reference data version")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..db.session import database_url, safe_url
+
+    url = database_url(args.database_url)
+    action: Callable[[argparse.Namespace, str], int] = ACTIONS[args.db_command]
+    try:
+        return action(args, url)
+    except DataFileError as error:
+        sys.stderr.write(f"import rejected, nothing changed: {error}\n")
+        return EXIT_BAD_INPUT
+    except BngError as error:
+        sys.stderr.write(f"{error}\n")
+        return EXIT_BAD_INPUT
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        sys.stderr.write(
+            f"cannot use PostgreSQL at {safe_url(url)}: {reason}\n"
+            "Check that the server is running, the database exists and DATABASE_URL (or --database-url) is right.\n"
+        )
+        return EXIT_UNAVAILABLE
+
+
+def _upgrade(args: argparse.Namespace, url: str) -> int:
+    from ..db import migrate
+
+    migrate.upgrade(url)
+    sys.stdout.write("database schema is up to date\n")
+    return EXIT_OK
+
+
+def _downgrade(args: argparse.Namespace, url: str) -> int:
+    from ..db import migrate
+
+    migrate.downgrade(url, args.revision)
+    sys.stdout.write(f"database schema rolled back to {args.revision}\n")
+    return EXIT_OK
+
+
+def _seed(args: argparse.Namespace, url: str) -> int:
+    from ..db.seed import seed
+    from ..db.session import make_session_factory, session_scope
+
+    with session_scope(make_session_factory(url)) as session:
+        report = seed(session, who=_who(None))
+    added = ", ".join(f"{count} {table}" for table, count in report.inserted.items() if count)
+    if report.version is None:
+        sys.stdout.write("nothing to seed: the database already holds the shipped data\n")
+    else:
+        sys.stdout.write(f"seeded {added}; reference data version {report.version}\n")
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace, url: str) -> int:
+    from ..db.importer import import_banks
+    from ..db.session import make_session_factory, session_scope
+
+    with session_scope(make_session_factory(url)) as session:
+        version = import_banks(session, args.path, _who(args.who))
+    sys.stdout.write(f"imported {args.path}; reference data version {version}\n")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, url: str) -> int:
+    from ..db.importer import export
+    from ..db.session import make_session_factory, session_scope
+
+    with session_scope(make_session_factory(url)) as session:
+        paths = export(session, args.directory)
+    sys.stdout.write("wrote " + ", ".join(str(p) for p in paths) + "\n")
+    return EXIT_OK
+
+
+def _version(args: argparse.Namespace, url: str) -> int:
+    from ..db.session import make_session_factory, session_scope
+    from ..db.versions import latest_version, version_label
+
+    with session_scope(make_session_factory(url)) as session:
+        row = latest_version(session)
+    if row is None:
+        sys.stderr.write("the database holds no reference data; run `bng-optimiser db seed`\n")
+        return EXIT_BAD_INPUT
+    sys.stdout.write(
+        f"{version_label(row)}  {row.created_at:%Y-%m-%d %H:%M:%S %Z}  by {row.created_by}\n"
+        f"{row.summary}\n"
+    )
+    return EXIT_OK
+
+
+def _who(given: str | None) -> str:
+    return given or f"cli:{getpass.getuser()}"
+
+
+ACTIONS: dict[str, Callable[[argparse.Namespace, str], int]] = {
+    "upgrade": _upgrade,
+    "downgrade": _downgrade,
+    "seed": _seed,
+    "import": _import,
+    "export": _export,
+    "version": _version,
+}

@@ -1,8 +1,8 @@
 """SQLAlchemy models: reference data, its versions, quote history and stock holds.
 
-Constraints live in the schema so that no code path can store inconsistent data: a price or
-stock line for an unknown habitat or bank, negative stock, more units held than available, an
-unknown tier or contract size, or a price of zero or less.
+Constraints live in the schema, so no code path can store inconsistent data. The schema rejects
+a price or stock line for an unknown habitat or bank, negative stock, more units held than
+available, an unknown tier or contract size, and a price of zero or less.
 """
 
 from __future__ import annotations
