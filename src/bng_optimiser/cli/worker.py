@@ -1,8 +1,35 @@
-"""The `worker` command (not built yet)."""
+"""The `worker` command: run an RQ worker that computes quote jobs."""
+
+from __future__ import annotations
 
 import argparse
+import logging
+
+from bng_optimiser.cli.main import EXIT_OK
+
+logger = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("worker", help="not built yet")
-    parser.set_defaults(handler=lambda args: 2)
+    parser = subparsers.add_parser(
+        "worker",
+        help="run a worker that computes queued quotes (REDIS_URL, DATABASE_URL)",
+        description="Run an RQ worker on the quote queue. Start several for parallel quotes.",
+    )
+    parser.add_argument(
+        "--burst", action="store_true", help="exit once the queue is empty instead of waiting"
+    )
+    parser.add_argument("--name", help="worker name shown in /admin/queue (default: random)")
+    parser.set_defaults(handler=run_worker)
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    from bng_optimiser.jobs.worker import build_worker
+
+    level = logging.DEBUG if args.verbose else logging.INFO
+    logging.getLogger().setLevel(level)
+    worker = build_worker(name=args.name)
+    logger.info("worker %s starting on queue %s", worker.name, worker.queue_names())
+    worker.work(burst=args.burst, logging_level=logging.getLevelName(level))
+    logger.info("worker %s stopped", worker.name)
+    return EXIT_OK

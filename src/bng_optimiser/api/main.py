@@ -1,0 +1,82 @@
+"""FastAPI application factory: `uvicorn --factory bng_optimiser.api.main:create_app`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from redis.exceptions import RedisError
+from starlette.concurrency import run_in_threadpool
+
+from bng_optimiser.jobs.registry import clean_started_jobs
+from bng_optimiser.settings import Settings, get_settings
+
+from .deps import Services
+from .errors import install_error_handlers
+from .limits import BodySizeLimit
+from .routes import admin, health, jobs, metric, quotes, reference
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_PATHS = frozenset({"/metric", "/reference/import"})
+
+
+async def _clean_registries_forever(services: Services) -> None:
+    """Retry or fail jobs whose worker died, even when no worker is alive to do it."""
+    interval = services.settings.registry_cleanup_seconds
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await run_in_threadpool(clean_started_jobs, services.redis, services.settings)
+        except RedisError as error:
+            logger.warning("registry cleanup skipped: Redis unavailable: %s", error)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API on `settings` (default: from the environment)."""
+    settings = settings or get_settings()
+    services = Services(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logger.info("API starting: queue %s", settings.queue_name)
+        cleaner = asyncio.create_task(_clean_registries_forever(services))
+        try:
+            yield
+        finally:
+            cleaner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await cleaner
+            services.close()
+            logger.info("API stopped")
+
+    app = FastAPI(
+        title="bng-optimiser",
+        summary="Quote Biodiversity Net Gain habitat bank units at the lowest legal cost.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    install_error_handlers(app)
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["Authorization", "Content-Type"],
+    )
+    # Added last so it runs first: oversized bodies never reach CORS or the routes.
+    app.add_middleware(
+        BodySizeLimit,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+        upload_paths=UPLOAD_PATHS,
+    )
+
+    for module in (health, jobs, reference, quotes, metric, admin):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,78 @@
+"""Reference data for forms: habitats, LPAs, NCAs, neighbours, promoters and the version."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Query, status
+
+from bng_optimiser.domain.exceptions import UnknownNameError
+
+from ..deps import ReferenceDep, ServicesDep
+from ..promoter_terms import list_promoters
+from ..schemas import HabitatOut, LpaOut, NcaOut, VersionOut
+
+router = APIRouter(tags=["reference"])
+
+SearchText = Query(
+    default="", max_length=200, description="Part of a name or code; empty lists all"
+)
+
+
+@router.get("/reference/habitats", response_model=list[HabitatOut])
+def list_habitats(reference: ReferenceDep, search: str = SearchText) -> list[HabitatOut]:
+    """Return catalogue habitats and net-gain labels whose label contains `search`."""
+    return [
+        HabitatOut(
+            label=h.label,
+            ledger=h.ledger.value,
+            band=h.band,
+            broad_habitat=h.broad_habitat,
+            net_gain=h.net_gain,
+        )
+        for h in reference.catalogue.search(search)
+    ]
+
+
+@router.get("/reference/lpas", response_model=list[LpaOut])
+def list_lpas(reference: ReferenceDep, search: str = SearchText) -> list[LpaOut]:
+    """Return English LPAs whose name or code contains `search`, by name."""
+    return [LpaOut(code=lpa.code, name=lpa.name) for lpa in reference.geography.search_lpas(search)]
+
+
+@router.get("/reference/lpas/{code}/neighbours", response_model=list[LpaOut])
+def list_lpa_neighbours(code: str, reference: ReferenceDep) -> list[LpaOut]:
+    """Return the LPAs that share a boundary with the LPA `code` (a code or name)."""
+    geography = reference.geography
+    try:
+        lpa = geography.lpa(code)
+    except UnknownNameError as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
+    neighbours = sorted(geography.lpa_neighbours.get(lpa.code, frozenset()))
+    # Cross-border neighbours (Wales, Scotland) have no English LPA record; show their code.
+    return [
+        LpaOut(code=code, name=geography.lpas[code].name if code in geography.lpas else code)
+        for code in neighbours
+    ]
+
+
+@router.get("/reference/ncas", response_model=list[NcaOut])
+def list_ncas(reference: ReferenceDep, search: str = SearchText) -> list[NcaOut]:
+    """Return NCAs whose name contains `search`, or whose number equals it."""
+    return [NcaOut(number=n.number, name=n.name) for n in reference.geography.search_ncas(search)]
+
+
+@router.get("/reference/version", response_model=VersionOut)
+def get_version(reference: ReferenceDep) -> VersionOut:
+    """Return the current reference data version and what it holds."""
+    return VersionOut(
+        version=reference.version,
+        label=reference.label,
+        banks=len(reference.banks),
+        stock_lines=len(reference.stock),
+        prices=len(reference.prices),
+    )
+
+
+@router.get("/promoters", response_model=list[str])
+def get_promoters(services: ServicesDep) -> list[str]:
+    """Return promoter names accepted in `POST /jobs` as `promoter`."""
+    return [row.name for row in list_promoters(services)]
