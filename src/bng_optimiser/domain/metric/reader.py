@@ -351,18 +351,21 @@ def _find_habitat_column(texts: list[str]) -> int | None:
 
 
 def _section_heading(values: tuple, columns: _Columns | None) -> str | None:
-    """Return the text of a band section heading ("High Distinctiveness"), else None."""
-    first = next((v for v in values if v is not None and v != ""), None)
-    if not isinstance(first, str):
+    """Return the text of a band section heading ("High Distinctiveness"), else None.
+
+    A bare band word ("High") is a heading only when it is alone in its row, because the
+    trading rule table at the top of each sheet also starts rows with band words.
+    """
+    filled = [v for v in values if v is not None and v != ""]
+    if not filled or not isinstance(filled[0], str):
         return None
-    text = fold_text(first)
-    is_heading = text.endswith("distinctiveness") or text in _BAND_NAMES
-    if not is_heading:
+    text = fold_text(filled[0])
+    if not (text.endswith("distinctiveness") or (text in _BAND_NAMES and len(filled) == 1)):
         return None
     # A band word with a number in the change column is a data row, not a heading.
     if columns is not None and to_number(cell(values, columns.change)) is not None:
         return None
-    return first.strip()
+    return filled[0].strip()
 
 
 def parse_band(text: object) -> str | None:
