@@ -33,9 +33,12 @@ class QuoteLine(BaseModel):
     srm: float
     supply: list[str]
     demand_units: float = Field(description="Units of demand asked for on this row")
-    units: float = Field(description="Units of demand met; above demand_units only after minimum delivery")
+    units: float = Field(
+        description="Units of demand met; above demand_units only after minimum delivery"
+    )
     unit_price: float = Field(description="GBP per unit of demand met")
     cost: float = Field(description="units x unit_price, GBP, before SUO")
+    suo_reduction: float = Field(default=0.0, description="SUO discount on this line, GBP")
     stock_drawn: dict[str, float]
     paired: bool = False
     parts: list[PairedPart] = Field(default_factory=list)
@@ -51,15 +54,23 @@ class ManualLine(BaseModel):
     reason: str
 
 
+BlockCode = Literal[
+    "no_legal_habitat",
+    "no_price",
+    "stock_too_small",
+    "bank_limit",
+    "bespoke_compensation",
+    "solver_time_limit",
+]
+
+
 class BlockedRow(BaseModel):
     """A demand row the optimiser could not meet, with the reason a user can act on."""
 
     row_id: str
     demand_habitat: str
     units: float
-    code: Literal[
-        "no_legal_habitat", "no_price", "stock_too_small", "bank_limit", "bespoke_compensation"
-    ]
+    code: BlockCode
     reason: str
 
 
@@ -71,10 +82,14 @@ class QuoteResult(BaseModel):
     priced_contract_size: ContractSize = Field(description="Size whose prices were used")
     total_units: float
     subtotal: float
+    promoter_discount: float = Field(
+        default=0.0, description="GBP taken off the subtotal by a percentage promoter discount"
+    )
     suo_discount: float = 0.0
     admin_fee: float
     total: float
     banks_used: list[str]
+    bank_limit: int = Field(default=2, description="Most banks this quote may draw on")
     lines: list[QuoteLine]
     manual_lines: list[ManualLine] = Field(default_factory=list)
     blocked: list[BlockedRow] = Field(default_factory=list)

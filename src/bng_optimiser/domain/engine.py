@@ -1,0 +1,366 @@
+"""The quote engine: a request and a reference data snapshot in, a priced allocation out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Literal
+
+from .catalogue import Habitat, Ledger
+from .config import RulesConfig
+from .milp import Allocation, SolveStatus, build_model, max_served_rows, solve
+from .options import DemandRow, Option, OptionSet, build_options
+from .reference import ReferenceData
+from .request import QuoteRequest
+from .result import BlockCode, BlockedRow, ManualLine, PairedPart, QuoteLine, QuoteResult
+from .rules.delivery import DeliveryLine, minimum_delivery_raise
+from .rules.pricing import contract_size, percentage_factor, priced_size
+from .rules.tiers import Site
+from .rules.trading import DemandHandling, demand_handling, needs_bespoke_warning
+from .totals import apply_totals
+
+logger = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[str, int], None]
+
+# Allowance for float error when checking stock drawn against stock available, in units.
+STOCK_EPSILON = 1e-9
+
+
+def quote(
+    request: QuoteRequest,
+    reference: ReferenceData,
+    *,
+    progress: ProgressCallback | None = None,
+    config: RulesConfig | None = None,
+) -> QuoteResult:
+    """Quote the cheapest legal allocation of bank units for a development's demand.
+
+    Money is GBP at full precision, units are biodiversity units of demand. `progress` is
+    called with ("building options" | "solving" | "totals", percent 0-100).
+
+    Raises InvalidInputError (UnknownNameError) for an unknown habitat, LPA, NCA or
+    waterbody. Rows that cannot be met are not errors: the result has status
+    `manual_review` and lists them under `blocked`.
+    """
+    config = config or RulesConfig()
+    report = progress or (lambda stage, percent: None)
+    report("building options", 0)
+
+    site, habitats = _resolve(request, reference)
+    warnings: list[str] = []
+    manual_lines: list[ManualLine] = []
+    blocked: list[BlockedRow] = []
+    rows: list[DemandRow] = []
+    for item in request.demand:
+        habitat = habitats[item.row_id or ""]
+        row_id = item.row_id or ""
+        handling = demand_handling(habitat)
+        if handling is DemandHandling.MANUAL_LINE:
+            manual_lines.append(
+                ManualLine(
+                    row_id=row_id,
+                    demand_habitat=habitat.label,
+                    ledger=habitat.ledger,
+                    units=item.units,
+                    reason="felled woodland is never optimised; a broker prices this line by hand",
+                )
+            )
+            continue
+        if handling is DemandHandling.MANUAL_REVIEW:
+            blocked.append(
+                BlockedRow(
+                    row_id=row_id,
+                    demand_habitat=habitat.label,
+                    units=item.units,
+                    code="bespoke_compensation",
+                    reason="Priority habitat watercourse units are never allocated automatically; "
+                    "bespoke compensation needs manual review",
+                )
+            )
+            continue
+        if needs_bespoke_warning(habitat):
+            warnings.append(
+                f"row {row_id}: {habitat.label!r} is V.High distinctiveness; "
+                "bespoke compensation is usually required"
+            )
+        rows.append(DemandRow(row_id, habitat, item.units))
+
+    # Contract size and bank limit count all demand but manual lines, blocked rows included.
+    total_units = sum(row.units for row in rows) + sum(b.units for b in blocked)
+    size = request.contract_size or contract_size(total_units, config)
+    sizes_present = {key[2] for key in reference.prices}
+    pricing = priced_size(size, request.promoter_discount, sizes_present)
+    if pricing.warning:
+        warnings.append(pricing.warning)
+    bank_limit = config.bank_limit(total_units)
+
+    option_set = build_options(
+        rows,
+        reference,
+        site,
+        pricing.size,
+        price_factor=percentage_factor(request.promoter_discount),
+        hold_policy=request.stock_hold_policy,
+        bank_limit=bank_limit,
+        config=config,
+    )
+    report("building options", 100)
+
+    report("solving", 0)
+    allocation, solver_blocked = _allocate(option_set, config)
+    blocked.extend(solver_blocked)
+    report("solving", 100)
+
+    report("totals", 0)
+    lines = [
+        _line(option_set, allocation.chosen[row.row_id], row, reference)
+        for row in rows
+        if row.row_id in allocation.chosen
+    ]
+    status_ok = _apply_minimum_delivery(lines, allocation, option_set, config, warnings)
+    warnings.extend(_waterbody_warnings(site, rows, lines, option_set))
+    totals = apply_totals(lines, size, request.suo_surplus_units, config)
+    promoter_discount = sum(
+        line.units * (_list_price(allocation, line.row_id) - line.unit_price) for line in lines
+    )
+
+    row_order = {item.row_id: index for index, item in enumerate(request.demand)}
+    blocked.sort(key=lambda b: row_order[b.row_id])
+    status: Literal["quoted", "manual_review"] = (
+        "quoted"
+        if not blocked and status_ok and allocation.status is SolveStatus.OPTIMAL
+        else "manual_review"
+    )
+    if allocation.status is SolveStatus.TIME_LIMIT:
+        warnings.append("the solver time limit was reached; the allocation may not be the cheapest")
+    result = QuoteResult(
+        status=status,
+        contract_size=size,
+        priced_contract_size=pricing.size,
+        total_units=total_units,
+        subtotal=totals.subtotal,
+        promoter_discount=promoter_discount,
+        suo_discount=totals.suo_discount,
+        admin_fee=totals.admin_fee,
+        total=totals.total,
+        banks_used=sorted({line.bank_id for line in lines}),
+        bank_limit=bank_limit,
+        lines=lines,
+        manual_lines=manual_lines,
+        blocked=blocked,
+        warnings=warnings,
+        reference_version=reference.version,
+        solver_status=allocation.status.value,
+        solve_seconds=allocation.seconds,
+    )
+    report("totals", 100)
+    return result
+
+
+def _resolve(request: QuoteRequest, reference: ReferenceData) -> tuple[Site, dict[str, Habitat]]:
+    """Look up the site and every demand habitat, raising UnknownNameError on a miss."""
+    geography = reference.geography
+    lpa = geography.lpa(request.lpa_code)
+    nca = geography.nca(request.nca_number)
+    waterbody = geography.waterbody(request.waterbody_id).wbid if request.waterbody_id else None
+    habitats = {item.row_id or "": reference.catalogue.get(item.habitat) for item in request.demand}
+    return Site(lpa.code, nca.number, waterbody), habitats
+
+
+def _allocate(option_set: OptionSet, config: RulesConfig) -> tuple[Allocation, list[BlockedRow]]:
+    """Solve for every row that can be met; block the others with a reason."""
+    rows = {row.row_id: row for row in option_set.rows}
+    blocked = [
+        _blocked(rows[row_id], empty.code, empty.reason)
+        for row_id, empty in option_set.empty.items()
+    ]
+    candidates = [row.row_id for row in option_set.rows if row.row_id not in option_set.empty]
+
+    model = build_model(option_set, candidates, bank_limit=option_set.bank_limit, config=config)
+    allocation = solve(model, option_set, config)
+    if allocation.status is SolveStatus.NO_SOLUTION or allocation.status is SolveStatus.ERROR:
+        reason = "the solver found no allocation within its time limit; quote this row by hand"
+        blocked.extend(_blocked(rows[r], "solver_time_limit", reason) for r in candidates)
+        return allocation, blocked
+    if allocation.status is not SolveStatus.INFEASIBLE:
+        return allocation, blocked
+
+    # Infeasible together: find the rows that cannot be met and why, then solve the rest.
+    logger.info("allocation infeasible with %d rows; finding rows to block", len(candidates))
+    fitting = [
+        r
+        for r in candidates
+        if any(_fits_alone(o, rows[r], option_set) for o in option_set.options[r])
+    ]
+    for row_id in candidates:
+        if row_id not in fitting:
+            blocked.append(
+                _blocked(
+                    rows[row_id],
+                    "stock_too_small",
+                    "no bank has enough stock of a legal habitat for this row on its own",
+                )
+            )
+    without_limit = max_served_rows(option_set, fitting, bank_limit=None, config=config)
+    with_limit = (
+        max_served_rows(
+            option_set,
+            sorted(without_limit, key=fitting.index),
+            bank_limit=option_set.bank_limit,
+            config=config,
+        )
+        if without_limit is not None
+        else None
+    )
+    if without_limit is None or with_limit is None:
+        reason = (
+            "the solver could not decide which rows fit within its time limit; "
+            "quote this row by hand"
+        )
+        blocked.extend(_blocked(rows[r], "solver_time_limit", reason) for r in fitting)
+        return Allocation(SolveStatus.NO_SOLUTION), blocked
+    for row_id in fitting:
+        if row_id not in without_limit:
+            blocked.append(
+                _blocked(
+                    rows[row_id],
+                    "stock_too_small",
+                    "the stock left after the other rows is too small for this row",
+                )
+            )
+        elif row_id not in with_limit:
+            blocked.append(
+                _blocked(
+                    rows[row_id],
+                    "bank_limit",
+                    f"meeting this row as well would need more than {option_set.bank_limit} banks",
+                )
+            )
+    served = [r for r in fitting if r in with_limit]
+    model = build_model(option_set, served, bank_limit=option_set.bank_limit, config=config)
+    return solve(model, option_set, config), blocked
+
+
+def _fits_alone(option: Option, row: DemandRow, option_set: OptionSet) -> bool:
+    return all(
+        row.units * part.stock_per_unit
+        <= option_set.available.get(part.stock_id, 0.0) + STOCK_EPSILON
+        for part in option.parts
+    )
+
+
+def _blocked(row: DemandRow, code: BlockCode, reason: str) -> BlockedRow:
+    return BlockedRow(
+        row_id=row.row_id,
+        demand_habitat=row.habitat.label,
+        units=row.units,
+        code=code,
+        reason=reason,
+    )
+
+
+def _line(
+    option_set: OptionSet, option: Option, row: DemandRow, reference: ReferenceData
+) -> QuoteLine:
+    bank = reference.banks[option.bank_id]
+    parts = []
+    if option.paired:
+        parts = [
+            PairedPart(
+                role=part.role,
+                stock_id=part.stock_id,
+                habitat=part.habitat,
+                weight=part.weight,
+                unit_price=part.unit_price,
+                stock_per_unit=part.stock_per_unit,
+            )
+            for part in option.parts
+        ]
+    return QuoteLine(
+        row_id=row.row_id,
+        demand_habitat=row.habitat.label,
+        ledger=row.habitat.ledger,
+        bank_id=bank.bank_id,
+        bank_name=bank.name,
+        tier=option.tier,
+        srm=option.srm,
+        supply=[part.habitat for part in option.parts],
+        demand_units=row.units,
+        units=row.units,
+        unit_price=option.unit_price,
+        cost=row.units * option.unit_price,
+        stock_drawn={part.stock_id: row.units * part.stock_per_unit for part in option.parts},
+        paired=option.paired,
+        parts=parts,
+    )
+
+
+def _apply_minimum_delivery(
+    lines: list[QuoteLine],
+    allocation: Allocation,
+    option_set: OptionSet,
+    config: RulesConfig,
+    warnings: list[str],
+) -> bool:
+    """Raise the cheapest line if total units supplied is below the minimum delivery.
+
+    Returns False when no line has stock left for the raise, which needs manual review.
+    """
+    drawn: dict[str, float] = {}
+    for line in lines:
+        for stock_id, units in line.stock_drawn.items():
+            drawn[stock_id] = drawn.get(stock_id, 0.0) + units
+    stock_left = {
+        stock_id: option_set.available.get(stock_id, 0.0) - units
+        for stock_id, units in drawn.items()
+    }
+    delivery_lines = [
+        DeliveryLine(line.units, line.unit_price, allocation.chosen[line.row_id].stock_per_unit)
+        for line in lines
+    ]
+    raise_ = minimum_delivery_raise(delivery_lines, stock_left, config)
+    if raise_ is None:
+        return True
+    line = lines[raise_.index]
+    if not raise_.fits_stock:
+        warnings.append(
+            "total units supplied are below the minimum delivery of "
+            f"{config.minimum_delivery_units:g} and no line has stock left to make it up"
+        )
+        return False
+    line.units += raise_.extra_units
+    line.cost = line.units * line.unit_price
+    per_unit = allocation.chosen[line.row_id].stock_per_unit
+    line.stock_drawn = {stock_id: line.units * per_unit[stock_id] for stock_id in line.stock_drawn}
+    warnings.append(
+        f"row {line.row_id}: raised by {raise_.extra_units:.4g} units to meet the minimum delivery "
+        f"of {config.minimum_delivery_units:g} units in total"
+    )
+    return True
+
+
+def _waterbody_warnings(
+    site: Site, rows: list[DemandRow], lines: list[QuoteLine], option_set: OptionSet
+) -> list[str]:
+    has_watercourse = any(row.habitat.ledger is Ledger.WATERCOURSE for row in rows)
+    if not has_watercourse:
+        return []
+    if site.waterbody_id is None:
+        return ["the site has no waterbody id, so every watercourse bank counts as far (SRM 0.5)"]
+    banks = sorted(
+        {
+            line.bank_id
+            for line in lines
+            if line.ledger is Ledger.WATERCOURSE
+            and line.bank_id in option_set.missing_waterbody_banks
+        }
+    )
+    return [
+        f"bank {bank_id} has no known waterbody id, so its watercourse tier is far (SRM 0.5)"
+        for bank_id in banks
+    ]
+
+
+def _list_price(allocation: Allocation, row_id: str) -> float:
+    return allocation.chosen[row_id].list_unit_price

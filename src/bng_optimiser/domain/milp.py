@@ -1,0 +1,444 @@
+"""The allocation MILP and its HiGHS adapter.
+
+Formulation, for the options of the rows being allocated:
+
+- x[o] binary: option o is chosen; y[b] binary: bank b is used.
+- assign_once[r]:  sum of x over row r's options = 1 (or <= 1 when rows may go unserved).
+- stock_limit[s]:  sum over options of units(r) x stock drawn per unit x x[o] <= available(s).
+- bank_link[o]:    x[o] <= y[bank(o)].
+- bank_limit:      sum of y <= the bank limit.
+
+The objective is lexicographic, by successive solves that each fix the previous optimum as a
+constraint (no small weights that could trade one goal against another): cost, then banks,
+then tier rank, then bank stock, then a stable order of bank and stock line ids.
+HiGHS types never leave this module: callers get an `Allocation` with a `SolveStatus`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import highspy
+import numpy as np
+
+from .config import RulesConfig
+from .options import Option, OptionSet
+from .rules.tiers import TIER_RANK
+
+logger = logging.getLogger(__name__)
+
+# Slack on fixed integer objectives (banks, tier ranks): their values are whole numbers.
+INTEGER_SLACK = 0.5
+# Relative slack when fixing a real-valued optimum, far below any price or stock difference.
+REAL_SLACK = 1e-9
+
+
+class SolveStatus(StrEnum):
+    """Outcome of solving an allocation model."""
+
+    OPTIMAL = "optimal"
+    # The time limit stopped a solve that had a feasible allocation; later goals may be unmet.
+    TIME_LIMIT = "time_limit"
+    INFEASIBLE = "infeasible"
+    # The time limit stopped the first solve before any feasible allocation was found.
+    NO_SOLUTION = "no_solution"
+    ERROR = "error"
+
+
+@dataclass
+class Allocation:
+    """The chosen option per row; `cost` is GBP, `seconds` the total solver wall time."""
+
+    status: SolveStatus
+    chosen: dict[str, Option] = field(default_factory=dict)
+    banks: list[str] = field(default_factory=list)
+    cost: float = 0.0
+    seconds: float = 0.0
+
+
+@dataclass
+class AllocationModel:
+    """A HiGHS model of one allocation problem and the meaning of its columns."""
+
+    highs: highspy.Highs
+    row_ids: list[str]
+    options: list[Option]
+    option_rows: list[int]
+    bank_ids: list[str]
+    cost: np.ndarray
+    allow_unserved: bool
+
+    @property
+    def option_columns(self) -> np.ndarray:
+        return np.arange(len(self.options), dtype=np.int32)
+
+    @property
+    def bank_columns(self) -> np.ndarray:
+        return np.arange(len(self.options), len(self.options) + len(self.bank_ids), dtype=np.int32)
+
+
+def new_highs(config: RulesConfig) -> highspy.Highs:
+    """Return a silent, single-threaded HiGHS instance so the same input gives the same output."""
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("threads", 1)
+    highs.setOptionValue("random_seed", 0)
+    # Solve to proven optimality: the default relative gap (1e-4) equals the 0.01 % cost
+    # tolerance and would blur the cost goal.
+    highs.setOptionValue("mip_rel_gap", 0.0)
+    highs.setOptionValue("mip_abs_gap", 1e-6)
+    highs.setOptionValue("time_limit", float(config.solver_time_limit_seconds))
+    return highs
+
+
+def build_model(
+    option_set: OptionSet,
+    row_ids: Sequence[str],
+    *,
+    bank_limit: int | None,
+    config: RulesConfig,
+    allow_unserved: bool = False,
+) -> AllocationModel:
+    """Build the MILP for `row_ids` (rows with at least one option).
+
+    `bank_limit` None drops the bank limit, which the diagnosis of blocked rows uses.
+    With `allow_unserved` a row may stay unmet, for finding the most rows that fit.
+    """
+    units = {row.row_id: row.units for row in option_set.rows}
+    options: list[Option] = []
+    option_rows: list[int] = []
+    for index, row_id in enumerate(row_ids):
+        for option in option_set.options[row_id]:
+            options.append(option)
+            option_rows.append(index)
+    bank_ids = sorted({option.bank_id for option in options})
+    bank_column = {bank_id: len(options) + j for j, bank_id in enumerate(bank_ids)}
+    cost = np.array([units[o.row_id] * o.unit_price for o in options], dtype=np.float64)
+
+    highs = new_highs(config)
+
+    # Variables: x per option, then y per bank, all binary.
+    column_count = len(options) + len(bank_ids)
+    highs.addVars(column_count, np.zeros(column_count), np.ones(column_count))
+    highs.changeColsIntegrality(
+        column_count,
+        np.arange(column_count, dtype=np.int32),
+        np.full(column_count, highspy.HighsVarType.kInteger, dtype=np.uint8),
+    )
+    for j, option in enumerate(options):
+        highs.passColName(
+            j, f"x[{option.row_id},{option.bank_id},{'+'.join(p.stock_id for p in option.parts)}]"
+        )
+    for bank_id, column in bank_column.items():
+        highs.passColName(column, f"y[{bank_id}]")
+
+    rows = _RowBuilder(highs)
+
+    # assign_once: each demand row is met in full by exactly one option.
+    by_row: list[list[int]] = [[] for _ in row_ids]
+    for j, index in enumerate(option_rows):
+        by_row[index].append(j)
+    for index, row_id in enumerate(row_ids):
+        lower = 0.0 if allow_unserved else 1.0
+        rows.add(f"assign_once[{row_id}]", by_row[index], [1.0] * len(by_row[index]), lower, 1.0)
+
+    # stock_limit: stock drawn from a line, after the SRM and pairing, stays within what
+    # the stock-hold policy leaves available.
+    draws: dict[str, tuple[list[int], list[float]]] = {}
+    for j, option in enumerate(options):
+        for part in option.parts:
+            columns, values = draws.setdefault(part.stock_id, ([], []))
+            columns.append(j)
+            values.append(units[option.row_id] * part.stock_per_unit)
+    for stock_id in sorted(draws):
+        columns, values = draws[stock_id]
+        rows.add(
+            f"stock_limit[{stock_id}]",
+            columns,
+            values,
+            -highspy.kHighsInf,
+            option_set.available.get(stock_id, 0.0),
+        )
+
+    # bank_link: an option may be chosen only if its bank is counted as used.
+    for j, option in enumerate(options):
+        rows.add(
+            f"bank_link[{j}]",
+            [j, bank_column[option.bank_id]],
+            [1.0, -1.0],
+            -highspy.kHighsInf,
+            0.0,
+        )
+
+    # bank_limit: a quote draws on at most 2 banks (5 above 5 units of demand).
+    if bank_limit is not None and bank_ids:
+        rows.add(
+            "bank_limit",
+            list(bank_column.values()),
+            [1.0] * len(bank_ids),
+            -highspy.kHighsInf,
+            float(bank_limit),
+        )
+
+    rows.flush()
+    return AllocationModel(
+        highs, list(row_ids), options, option_rows, bank_ids, cost, allow_unserved
+    )
+
+
+class _RowBuilder:
+    """Collect named constraint rows and add them to HiGHS in one call."""
+
+    def __init__(self, highs: highspy.Highs) -> None:
+        self.highs = highs
+        self.names: list[str] = []
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.starts: list[int] = []
+        self.columns: list[int] = []
+        self.values: list[float] = []
+
+    def add(
+        self, name: str, columns: Sequence[int], values: Sequence[float], lower: float, upper: float
+    ) -> None:
+        self.names.append(name)
+        self.lower.append(lower)
+        self.upper.append(upper)
+        self.starts.append(len(self.columns))
+        self.columns.extend(columns)
+        self.values.extend(values)
+
+    def flush(self) -> None:
+        if not self.names:
+            return
+        first = self.highs.getNumRow()
+        self.highs.addRows(
+            len(self.names),
+            np.array(self.lower, dtype=np.float64),
+            np.array(self.upper, dtype=np.float64),
+            len(self.columns),
+            np.array(self.starts, dtype=np.int32),
+            np.array(self.columns, dtype=np.int32),
+            np.array(self.values, dtype=np.float64),
+        )
+        for offset, name in enumerate(self.names):
+            self.highs.passRowName(first + offset, name)
+        self.names.clear()
+        self.lower.clear()
+        self.upper.clear()
+        self.starts.clear()
+        self.columns.clear()
+        self.values.clear()
+
+
+def _set_objective(
+    model: AllocationModel, coefficients: np.ndarray, *, maximise: bool = False
+) -> None:
+    highs = model.highs
+    count = len(coefficients)
+    highs.changeColsCost(count, np.arange(count, dtype=np.int32), coefficients.astype(np.float64))
+    highs.changeObjectiveSense(
+        highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize
+    )
+
+
+def _fix_objective(
+    model: AllocationModel, name: str, coefficients: np.ndarray, lower: float, upper: float
+) -> None:
+    columns = np.flatnonzero(coefficients).astype(np.int32)
+    model.highs.addRow(
+        lower, upper, len(columns), columns, coefficients[columns].astype(np.float64)
+    )
+    model.highs.passRowName(model.highs.getNumRow() - 1, name)
+
+
+def _run(model: AllocationModel) -> tuple[SolveStatus, np.ndarray | None, float]:
+    """Solve once; return the status, the column values (if feasible) and the objective."""
+    highs = model.highs
+    highs.run()
+    status = highs.getModelStatus()
+    has_solution = highs.getInfo().primal_solution_status == 2
+    values = np.array(highs.getSolution().col_value) if has_solution else None
+    objective = highs.getInfo().objective_function_value
+    if status == highspy.HighsModelStatus.kOptimal:
+        return SolveStatus.OPTIMAL, values, objective
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return SolveStatus.INFEASIBLE, None, objective
+    if status == highspy.HighsModelStatus.kTimeLimit:
+        return (
+            (SolveStatus.TIME_LIMIT if values is not None else SolveStatus.NO_SOLUTION),
+            values,
+            objective,
+        )
+    logger.warning("HiGHS ended with model status %s", highs.modelStatusToString(status))
+    return SolveStatus.ERROR, None, objective
+
+
+def _allocation(
+    model: AllocationModel, status: SolveStatus, values: np.ndarray, seconds: float
+) -> Allocation:
+    chosen: dict[str, Option] = {}
+    for j, option in enumerate(model.options):
+        if values[j] > 0.5:
+            chosen[option.row_id] = option
+    cost = float(sum(model.cost[j] for j, option in enumerate(model.options) if values[j] > 0.5))
+    banks = sorted({option.bank_id for option in chosen.values()})
+    return Allocation(status, chosen, banks, cost, seconds)
+
+
+def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) -> Allocation:
+    """Solve the lexicographic objective by successive solves; see the module docstring.
+
+    Goal 2 accepts any allocation within min(10 GBP, 0.01 % of the minimum cost), because a
+    quote on fewer banks is worth a few pounds to the developer and to the bank.
+    """
+    started = time.perf_counter()
+    option_count = len(model.options)
+    bank_count = len(model.bank_ids)
+    if option_count == 0:
+        return Allocation(SolveStatus.OPTIMAL)
+    zeros_banks = np.zeros(bank_count)
+    zeros_options = np.zeros(option_count)
+
+    # 1. Minimum total cost in GBP.
+    cost_goal = np.concatenate([model.cost, zeros_banks])
+    _set_objective(model, cost_goal)
+    status, values, minimum_cost = _run(model)
+    if values is None:
+        return Allocation(status, seconds=time.perf_counter() - started)
+    best = values
+    if status is SolveStatus.OPTIMAL:
+        tolerance = config.cost_tolerance(minimum_cost) + REAL_SLACK * max(1.0, abs(minimum_cost))
+        _fix_objective(model, "fix_cost", cost_goal, -highspy.kHighsInf, minimum_cost + tolerance)
+        _exclude_costly_options(model, minimum_cost + tolerance)
+
+        # 2. Fewest banks among allocations that cost no more than the minimum plus tolerance.
+        # 3. Then closer tiers, summing tier ranks local 0, adjacent 1, far 2 over rows.
+        # 4. Then banks with more stock available (units, after the stock-hold policy).
+        # 5. Then the stable order of bank id and stock line ids within each row.
+        rank_in_row = _order_ranks(model)
+        goals = [
+            (
+                "fix_banks",
+                np.concatenate([zeros_options, np.ones(bank_count)]),
+                False,
+                INTEGER_SLACK,
+            ),
+            (
+                "fix_tiers",
+                np.concatenate(
+                    [np.array([TIER_RANK[o.tier] for o in model.options], dtype=float), zeros_banks]
+                ),
+                False,
+                INTEGER_SLACK,
+            ),
+            (
+                "fix_bank_stock",
+                np.concatenate(
+                    [
+                        zeros_options,
+                        np.array([option_set.bank_stock.get(b, 0.0) for b in model.bank_ids]),
+                    ]
+                ),
+                True,
+                None,
+            ),
+            ("fix_order", np.concatenate([rank_in_row, zeros_banks]), False, None),
+        ]
+        for name, goal, maximise, slack in goals:
+            if not goal.any():
+                continue
+            _set_objective(model, goal, maximise=maximise)
+            # The previous optimum is feasible here too: start from it.
+            model.highs.setSolution(len(best), np.arange(len(best), dtype=np.int32), best)
+            stage_status, stage_values, optimum = _run(model)
+            if stage_values is None:
+                # A later goal can only fail by the time limit: keep the best allocation so far.
+                status = SolveStatus.TIME_LIMIT
+                break
+            best = stage_values
+            if stage_status is not SolveStatus.OPTIMAL:
+                status = stage_status
+                break
+            margin = slack if slack is not None else REAL_SLACK * max(1.0, abs(optimum))
+            if maximise:
+                _fix_objective(model, name, goal, optimum - margin, highspy.kHighsInf)
+            else:
+                _fix_objective(model, name, goal, -highspy.kHighsInf, optimum + margin)
+
+    seconds = time.perf_counter() - started
+    allocation = _allocation(model, status, best, seconds)
+    logger.info(
+        "allocation solved: status=%s options=%d banks=%d cost=%.2f seconds=%.3f",
+        allocation.status,
+        option_count,
+        len(allocation.banks),
+        allocation.cost,
+        seconds,
+    )
+    return allocation
+
+
+def _exclude_costly_options(model: AllocationModel, cost_bound: float) -> None:
+    """Fix to 0 every option that no allocation costing at most `cost_bound` GBP can use.
+
+    Any allocation choosing option o pays at least cost(o) plus the cheapest option of every
+    other row, so o is out if that exceeds the bound. This shrinks the later goals' models
+    without changing their optimum.
+    """
+    cheapest: dict[int, float] = {}
+    for j, index in enumerate(model.option_rows):
+        cheapest[index] = min(cheapest.get(index, np.inf), model.cost[j])
+    slack = cost_bound - sum(cheapest.values())
+    # The same relative allowance as the fixed cost row, so no option it admits is removed.
+    allowance = REAL_SLACK * max(1.0, abs(cost_bound))
+    excluded = [
+        j
+        for j, index in enumerate(model.option_rows)
+        if model.cost[j] - cheapest[index] > slack + allowance
+    ]
+    excluded_set = set(excluded)
+    kept_banks = {option.bank_id for j, option in enumerate(model.options) if j not in excluded_set}
+    excluded.extend(
+        len(model.options) + k
+        for k, bank_id in enumerate(model.bank_ids)
+        if bank_id not in kept_banks
+    )
+    if excluded:
+        columns = np.array(excluded, dtype=np.int32)
+        zeros = np.zeros(len(columns))
+        model.highs.changeColsBounds(len(columns), columns, zeros, zeros)
+
+
+def _order_ranks(model: AllocationModel) -> np.ndarray:
+    """Rank each option within its row by (bank id, stock line ids), 0 for the first."""
+    ranks = np.zeros(len(model.options))
+    by_row: dict[int, list[int]] = {}
+    for j, index in enumerate(model.option_rows):
+        by_row.setdefault(index, []).append(j)
+    for columns in by_row.values():
+        for rank, j in enumerate(sorted(columns, key=lambda j: model.options[j].order_key)):
+            ranks[j] = rank
+    return ranks
+
+
+def max_served_rows(
+    option_set: OptionSet, row_ids: Sequence[str], *, bank_limit: int | None, config: RulesConfig
+) -> set[str] | None:
+    """Return the largest set of rows that can all be met together, or None on a solver
+    time limit or error. Used only to explain which rows block an infeasible quote."""
+    model = build_model(
+        option_set, row_ids, bank_limit=bank_limit, config=config, allow_unserved=True
+    )
+    if not model.options:
+        return set()
+    goal = np.concatenate([np.ones(len(model.options)), np.zeros(len(model.bank_ids))])
+    _set_objective(model, goal, maximise=True)
+    status, values, _ = _run(model)
+    if values is None or status is not SolveStatus.OPTIMAL:
+        return None
+    return {option.row_id for j, option in enumerate(model.options) if values[j] > 0.5}
