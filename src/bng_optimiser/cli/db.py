@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         sys.stderr.write(
             f"cannot use PostgreSQL at {safe_url(url)}: {reason}\n"
-            "Check that the server is running, the database exists and DATABASE_URL (or --database-url) is right.\n"
+            "Check that the server is running, the database exists and DATABASE_URL "
+            "(or --database-url) is right.\n"
         )
         return EXIT_UNAVAILABLE
 

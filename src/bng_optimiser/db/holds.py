@@ -63,7 +63,8 @@ def accept_quote(session: Session, reference: str, *, hold_days: int = 30) -> li
         )
     if quote.status == "accepted":
         raise QuoteNotAcceptableError(
-            f"quote {quote.reference} was already accepted at {quote.accepted_at:%Y-%m-%d %H:%M} UTC"
+            f"quote {quote.reference} was already accepted at "
+            f"{quote.accepted_at:%Y-%m-%d %H:%M} UTC"
         )
 
     drawn = _stock_drawn(QuoteResult.model_validate(quote.result))

@@ -27,7 +27,13 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..domain.bank_files import MAX_FILE_BYTES, TABLES, BankTables, read_bank_files, write_bank_files
+from ..domain.bank_files import (
+    MAX_FILE_BYTES,
+    TABLES,
+    BankTables,
+    read_bank_files,
+    write_bank_files,
+)
 from ..domain.exceptions import DataFileError
 from ..domain.reference import ContractSize, PriceKey, Tier
 from .models import BankRow, PriceRow, StockHoldRow, StockLineRow

@@ -176,7 +176,9 @@ class PriceRow(Base):
 
     __tablename__ = "prices"
     __table_args__ = (
-        CheckConstraint(_in("contract_size", [s.value for s in ContractSize]), name="contract_size"),
+        CheckConstraint(
+            _in("contract_size", [size.value for size in ContractSize]), name="contract_size"
+        ),
         CheckConstraint(_in("tier", [t.value for t in Tier]), name="tier"),
         CheckConstraint("price > 0", name="price_positive"),
     )

@@ -10,7 +10,8 @@ import csv
 import io
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, time as day_time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
 from typing import Any, Literal
 
 from pydantic import BaseModel

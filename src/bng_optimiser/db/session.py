@@ -26,7 +26,9 @@ def make_engine(url: str | None = None, **options: object) -> Engine:
     return create_engine(database_url(url), pool_pre_ping=True, **options)  # type: ignore[arg-type]
 
 
-def make_session_factory(url: str | None = None, engine: Engine | None = None) -> sessionmaker[Session]:
+def make_session_factory(
+    url: str | None = None, engine: Engine | None = None
+) -> sessionmaker[Session]:
     """Create a session factory on `engine`, or on a new engine for `url` or the settings."""
     # expire_on_commit=False lets callers read returned rows after the transaction ends.
     return sessionmaker(bind=engine or make_engine(url), expire_on_commit=False)

@@ -124,7 +124,9 @@ def read_geography(session: Session) -> Geography:
     """
     lpas = {
         row.code: LPA(row.code, row.name)
-        for row in session.scalars(select(LpaRow).where(LpaRow.country == ENGLAND).order_by(LpaRow.code))
+        for row in session.scalars(
+            select(LpaRow).where(LpaRow.country == ENGLAND).order_by(LpaRow.code)
+        )
     }
     ncas = {
         row.number: NCA(row.number, row.name)

@@ -5,6 +5,7 @@ Revises:
 Create Date: 2026-12-04 20:48:24.458908
 """
 
+# ruff: noqa: E501 - generated table definitions read best one column per line.
 from __future__ import annotations
 
 import sqlalchemy as sa
