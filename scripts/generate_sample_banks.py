@@ -24,25 +24,39 @@ from bng_optimiser.domain.reference import CONTRACT_SIZES, Bank, ContractSize, S
 
 SEED = 20240212  # the date mandatory BNG began in England, for a memorable fixed seed
 
-# (bank id, name, LPA code, NCA number, waterbody id or "", habitats the bank must stock).
-# The first six sit around Cheshire West and Chester (E60000016, NCA 61) so that the README
-# example has local, adjacent and far banks to choose from.
+# (bank id, name, LPA code, NCA number, waterbody id or "", habitats). A bank with a habitat
+# list stocks exactly those; the others draw theirs at random. The first seven sit around
+# Cheshire West and Chester (E60000016, NCA 61) with fixed lists, so that the README example
+# finds local banks for its common habitats but must go to adjacent or far banks for woodland
+# and scrub, where paired options compete.
 BANK_SITES: list[tuple[str, str, str, int, str, tuple[str, ...]]] = [
     ("BNK001", "Gowy Meadows Habitat Bank", "E60000016", 61, "GB112068060280",
      ("Grassland - Other neutral grassland", "Grassland - Modified grassland",
-      "Native hedgerow", "Other rivers and streams")),
+      "Lakes - Ponds (non-priority habitat)", "Native hedgerow", "Other rivers and streams",
+      "Ditches")),
     ("BNK002", "Stanney Marshes Habitat Bank", "E60000016", 60, "GB112068060260",
-     ("Heathland and shrub - Mixed scrub", "Other rivers and streams", "Ditches")),
+     ("Grassland - Modified grassland", "Wetland - Reedbeds",
+      "Lakes - Ponds (non-priority habitat)", "Line of trees", "Other rivers and streams",
+      "Ditches")),
     ("BNK003", "Dane Valley Farm Habitat Bank", "E60000015", 61, "GB112068060190",
-     ("Grassland - Other neutral grassland", "Species-rich native hedgerow")),
+     ("Grassland - Other neutral grassland", "Grassland - Modified grassland",
+      "Grassland - Traditional orchards", "Species-rich native hedgerow",
+      "Native hedgerow with trees", "Culvert")),
     ("BNK004", "Dee Estuary Fields Habitat Bank", "E60000051", 59, "",
-     ("Grassland - Modified grassland", "Heathland and shrub - Mixed scrub")),
+     ("Heathland and shrub - Mixed scrub", "Heathland and shrub - Hawthorn scrub",
+      "Grassland - Modified grassland", "Grassland - Other neutral grassland",
+      "Native hedgerow")),
     ("BNK005", "Long Mynd Edge Habitat Bank", "E60000114", 65, "",
      ("Woodland and forest - Lowland mixed deciduous woodland",
-      "Grassland - Other neutral grassland", "Native hedgerow")),
+      "Woodland and forest - Other woodland; broadleaved", "Grassland - Other neutral grassland",
+      "Grassland - Modified grassland", "Grassland - Lowland meadows", "Native hedgerow")),
     ("BNK006", "Rixton Mosses Habitat Bank", "E60000018", 60, "",
-     ("Wetland - Reedbeds", "Grassland - Modified grassland")),
-    ("BNK007", "Leek Uplands Habitat Bank", "E60000123", 53, "", ()),
+     ("Wetland - Reedbeds", "Wetland - Lowland raised bog", "Heathland and shrub - Willow scrub",
+      "Grassland - Modified grassland", "Grassland - Other neutral grassland")),
+    ("BNK007", "Leek Uplands Habitat Bank", "E60000123", 53, "",
+     ("Grassland - Other lowland acid grassland", "Grassland - Modified grassland",
+      "Heathland and shrub - Hazel scrub", "Woodland and forest - Other woodland; mixed",
+      "Native hedgerow")),
     ("BNK008", "Lathkill Dale Farm Habitat Bank", "E60000080", 52, "",
      ("Woodland and forest - Lowland mixed deciduous woodland",)),
     ("BNK009", "Roddam Burn Habitat Bank", "E60000005", 3, "GB102021072860", ()),
@@ -162,21 +176,14 @@ def build_tables(rng: random.Random) -> BankTables:
     prices = {}
     hedgerows = [h.label for h in catalogue.of_ledger(Ledger.HEDGEROW)]
 
-    for bank_id, name, lpa_code, nca_number, waterbody, required in BANK_SITES:
+    for bank_id, name, lpa_code, nca_number, waterbody, fixed in BANK_SITES:
         geography.lpa(lpa_code)
         geography.nca(nca_number)
         if waterbody:
             geography.waterbody(waterbody)
         banks[bank_id] = Bank(bank_id, name, lpa_code, nca_number, waterbody or None)
 
-        habitats = list(required)
-        for _ in range(rng.randint(4, 12)):
-            band = rng.choices(list(AREA_BAND_WEIGHTS), weights=list(AREA_BAND_WEIGHTS.values()))[0]
-            habitats.append(rng.choice(AREA_POOL[band]))
-        habitats.extend(rng.sample(hedgerows, rng.randint(1, 3)))
-        if waterbody:
-            habitats.extend(rng.sample(WATERCOURSE_POOL, rng.randint(1, 2)))
-        habitats = list(dict.fromkeys(habitats))[:20]
+        habitats = list(fixed) or _draw_habitats(rng, hedgerows, with_watercourse=bool(waterbody))
 
         bank_factor = rng.uniform(*BANK_FACTOR_RANGE)
         tier_factor = {
@@ -204,6 +211,20 @@ def build_tables(rng: random.Random) -> BankTables:
                         )
                     prices[(bank_id, habitat.label, size, tier)] = float(price)
     return BankTables(banks=banks, stock=stock, prices=prices)
+
+
+def _draw_habitats(
+    rng: random.Random, hedgerows: list[str], *, with_watercourse: bool
+) -> list[str]:
+    habitats = []
+    for _ in range(rng.randint(4, 12)):
+        band = rng.choices(list(AREA_BAND_WEIGHTS), weights=list(AREA_BAND_WEIGHTS.values()))[0]
+        habitats.append(rng.choice(AREA_POOL[band]))
+    habitats.extend(rng.sample(hedgerows, rng.randint(1, 3)))
+    if with_watercourse:
+        habitats.extend(rng.sample(WATERCOURSE_POOL, rng.randint(1, 2)))
+    # Repeated draws of one habitat collapse into one stock line.
+    return list(dict.fromkeys(habitats))[:20]
 
 
 def _draw_units(rng: random.Random, ledger: Ledger) -> float:

@@ -1,0 +1,254 @@
+"""Build a `QuoteRequest` from command-line flags, a demand CSV or a request JSON file.
+
+Every problem found in the input is collected and raised in one `InvalidInputError`, so a user
+can fix all of them in one pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bng_optimiser.domain.catalogue import Catalogue
+from bng_optimiser.domain.exceptions import InvalidInputError, UnknownNameError
+from bng_optimiser.domain.reference import ReferenceData
+from bng_optimiser.domain.request import DemandItem, PromoterDiscount, QuoteRequest
+
+# A demand file or request JSON for one development is a few kilobytes; 1 MB leaves room for
+# the 500-row maximum with long habitat names and stops a wrong file being read whole.
+MAX_INPUT_BYTES = 1_000_000
+DEMAND_COLUMNS = ("habitat", "units")
+DISCOUNT_FORMS = "tier_up, percentage:N (N from 0 to 100) or none"
+
+
+def read_text(path: Path, what: str) -> str:
+    """Return the UTF-8 text of a small input file, or raise InvalidInputError naming it."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise InvalidInputError(f"{what} {str(path)!r} cannot be read: {error.strerror}") from None
+    if size > MAX_INPUT_BYTES:
+        raise InvalidInputError(
+            f"{what} {str(path)!r} is {size:,} bytes, larger than the limit of "
+            f"{MAX_INPUT_BYTES:,} bytes"
+        )
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInputError(
+            f"{what} {str(path)!r} is not valid UTF-8 at byte {error.start}; save it as UTF-8"
+        ) from None
+    except OSError as error:
+        raise InvalidInputError(f"{what} {str(path)!r} cannot be read: {error.strerror}") from None
+
+
+def request_from_json(path: Path) -> QuoteRequest:
+    """Read a request JSON file in the API's `QuoteRequest` shape."""
+    text = read_text(path, "request file")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInputError(
+            f"{path.name}:{error.lineno}:{error.colno}: invalid JSON: {error.msg}"
+        ) from None
+    try:
+        return QuoteRequest.model_validate(data)
+    except ValidationError as error:
+        raise InvalidInputError(describe_validation_error(error, path.name)) from None
+
+
+def request_from_flags(args: argparse.Namespace, reference: ReferenceData) -> QuoteRequest:
+    """Build a request from --lpa, --nca, --demand, --habitat and the option flags.
+
+    Raises one InvalidInputError listing every unknown name and bad demand row.
+    """
+    problems: list[str] = []
+    for flag, value in (("--lpa", args.lpa), ("--nca", args.nca)):
+        if not value:
+            problems.append(f"{flag} is required unless --request gives a request JSON file")
+    problems.extend(site_problems(args.lpa, args.nca, args.waterbody, reference))
+
+    demand: list[DemandItem] = []
+    if args.demand is not None:
+        demand.extend(read_demand_csv(args.demand, reference.catalogue, problems))
+    for text in args.habitat or []:
+        item = parse_habitat_flag(text, reference.catalogue, problems)
+        if item is not None:
+            demand.append(item)
+    # Demand read from a statutory metric workbook joins the rows here.
+    if not demand and not problems:
+        problems.append(
+            "no demand given; pass --demand FILE.csv (columns habitat,units) or --habitat "
+            "'NAME=UNITS'"
+        )
+    raise_problems(problems)
+
+    try:
+        return QuoteRequest(
+            lpa_code=args.lpa,
+            nca_number=args.nca,
+            waterbody_id=args.waterbody,
+            demand=demand,
+            promoter_discount=parse_discount(args.discount),
+            stock_hold_policy=args.hold_policy,
+            contract_size=args.contract_size,
+            suo_surplus_units=args.suo_surplus,
+        )
+    except ValidationError as error:
+        raise InvalidInputError(describe_validation_error(error, "request")) from None
+
+
+def raise_problems(problems: list[str]) -> None:
+    """Raise one InvalidInputError that lists every problem, if there is any."""
+    if len(problems) == 1:
+        raise InvalidInputError(problems[0])
+    if problems:
+        raise InvalidInputError(
+            f"{len(problems)} problems in the input:\n" + "\n".join(f"  {p}" for p in problems)
+        )
+
+
+def site_problems(
+    lpa: str | None, nca: str | int | None, waterbody: str | None, reference: ReferenceData
+) -> list[str]:
+    """Return a message for each of the site's LPA, NCA and waterbody that is unknown."""
+    geography = reference.geography
+    lookups: list[tuple[str | int | None, Callable[[str], object]]] = [
+        (lpa, geography.lpa),
+        (nca, geography.nca),
+        (waterbody, geography.waterbody),
+    ]
+    problems = []
+    for value, lookup in lookups:
+        if value is None or value == "":
+            continue
+        try:
+            lookup(str(value))
+        except UnknownNameError as error:
+            problems.append(str(error))
+    return problems
+
+
+def read_demand_csv(path: Path, catalogue: Catalogue, problems: list[str]) -> list[DemandItem]:
+    """Read `habitat,units[,row_id]` rows, adding `file:line: message` for each bad one."""
+    text = read_text(path, "demand file")
+    name = path.name
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().casefold() for h in next(reader, [])]
+        missing = [c for c in DEMAND_COLUMNS if c not in header]
+        if missing:
+            problems.append(
+                f"{name}:1: missing column {', '.join(missing)}; expected columns habitat,units "
+                "and optionally row_id"
+            )
+            return []
+        rows = []
+        for record in reader:
+            cells = [c.strip() for c in record]
+            if not any(cells):
+                continue
+            values = dict(zip(header, cells, strict=False))
+            item = _demand_item(
+                values.get("habitat", ""), values.get("units", ""), values.get("row_id") or None,
+                catalogue, f"{name}:{reader.line_num}", problems,
+            )
+            if item is not None:
+                rows.append(item)
+    except csv.Error as error:
+        problems.append(f"{name}:{reader.line_num}: malformed CSV: {error}")
+        return []
+    if not rows and not problems:
+        problems.append(f"{name}: no demand rows; add rows of habitat,units under the header")
+    return rows
+
+
+def parse_habitat_flag(text: str, catalogue: Catalogue, problems: list[str]) -> DemandItem | None:
+    """Parse one --habitat "NAME=UNITS" value."""
+    where = f"--habitat {text!r}"
+    name, separator, units = text.rpartition("=")
+    if not separator:
+        problems.append(f"{where}: expected NAME=UNITS, for example 'Native hedgerow=0.5'")
+        return None
+    return _demand_item(name.strip(), units.strip(), None, catalogue, where, problems)
+
+
+def _demand_item(
+    habitat: str,
+    units_text: str,
+    row_id: str | None,
+    catalogue: Catalogue,
+    where: str,
+    problems: list[str],
+) -> DemandItem | None:
+    before = len(problems)
+    label = None
+    if not habitat:
+        problems.append(f"{where}: habitat is empty")
+    else:
+        try:
+            label = catalogue.get(habitat).label
+        except UnknownNameError as error:
+            problems.append(f"{where}: {error}")
+    units = None
+    try:
+        units = float(units_text.replace(",", ""))
+    except ValueError:
+        problems.append(f"{where}: units {units_text!r} is not a number")
+    if units is not None and (not math.isfinite(units) or units <= 0):
+        problems.append(f"{where}: units {units_text!r} must be a number greater than 0")
+    if len(problems) > before:
+        return None
+    try:
+        return DemandItem(habitat=label, units=units, row_id=row_id)
+    except ValidationError as error:
+        problems.append(describe_validation_error(error, where))
+        return None
+
+
+def parse_discount(text: str) -> PromoterDiscount:
+    """Parse --discount: `tier_up`, `percentage:N` or `none`."""
+    value = text.strip().casefold()
+    if value in ("none", "tier_up"):
+        return PromoterDiscount(type=value)  # type: ignore[arg-type]
+    kind, _, amount = value.partition(":")
+    if kind == "percentage":
+        try:
+            percent = float(amount)
+        except ValueError:
+            percent = math.nan
+        if math.isfinite(percent) and 0 <= percent <= 100:
+            return PromoterDiscount(type="percentage", value=percent)
+    raise InvalidInputError(f"--discount {text!r} is invalid; use {DISCOUNT_FORMS}")
+
+
+def check_names(request: QuoteRequest, reference: ReferenceData) -> None:
+    """Raise one InvalidInputError listing every unknown LPA, NCA, waterbody or habitat."""
+    problems = site_problems(request.lpa_code, request.nca_number, request.waterbody_id, reference)
+    for item in request.demand:
+        try:
+            reference.catalogue.get(item.habitat)
+        except UnknownNameError as error:
+            problems.append(f"demand row {item.row_id}: {error}")
+    raise_problems(problems)
+
+
+def describe_validation_error(error: ValidationError, source: str) -> str:
+    """Turn a pydantic error into lines of `source: field: message (got value)`."""
+    lines = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "request"
+        message = item["msg"].removeprefix("Value error, ")
+        line = f"{source}: {field}: {message}"
+        if "input" in item and item["type"] not in ("value_error", "missing"):
+            shown = repr(item["input"])
+            line += f" (got {shown if len(shown) <= 80 else shown[:77] + '...'})"
+        lines.append(line)
+    return "\n".join(lines)
