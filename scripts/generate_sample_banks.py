@@ -57,8 +57,7 @@ BANK_SITES: list[tuple[str, str, str, int, str, tuple[str, ...]]] = [
      ("Grassland - Other lowland acid grassland", "Grassland - Modified grassland",
       "Heathland and shrub - Hazel scrub", "Woodland and forest - Other woodland; mixed",
       "Native hedgerow")),
-    ("BNK008", "Lathkill Dale Farm Habitat Bank", "E60000080", 52, "",
-     ("Woodland and forest - Lowland mixed deciduous woodland",)),
+    ("BNK008", "Lathkill Dale Farm Habitat Bank", "E60000080", 52, "", ()),
     ("BNK009", "Roddam Burn Habitat Bank", "E60000005", 3, "GB102021072860", ()),
     ("BNK010", "Magnesian Grasslands Habitat Bank", "E60000001", 15, "", ()),
     ("BNK011", "Ryedale Carrs Habitat Bank", "E60000336", 26, "GB104027068190", ()),
@@ -216,15 +215,18 @@ def build_tables(rng: random.Random) -> BankTables:
 def _draw_habitats(
     rng: random.Random, hedgerows: list[str], *, with_watercourse: bool
 ) -> list[str]:
-    habitats = []
-    for _ in range(rng.randint(4, 12)):
+    """Draw 5 to 20 distinct habitats: area ones by band weight, then hedgerow and watercourse."""
+    area: list[str] = []
+    target = rng.randint(4, 12)
+    while len(area) < target:
         band = rng.choices(list(AREA_BAND_WEIGHTS), weights=list(AREA_BAND_WEIGHTS.values()))[0]
-        habitats.append(rng.choice(AREA_POOL[band]))
-    habitats.extend(rng.sample(hedgerows, rng.randint(1, 3)))
+        habitat = rng.choice(AREA_POOL[band])
+        if habitat not in area:
+            area.append(habitat)
+    habitats = area + rng.sample(hedgerows, rng.randint(1, 3))
     if with_watercourse:
         habitats.extend(rng.sample(WATERCOURSE_POOL, rng.randint(1, 2)))
-    # Repeated draws of one habitat collapse into one stock line.
-    return list(dict.fromkeys(habitats))[:20]
+    return habitats
 
 
 def _draw_units(rng: random.Random, ledger: Ledger) -> float:
