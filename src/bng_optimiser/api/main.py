@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from bng_optimiser.db.holds import expire_holds
+from bng_optimiser.db.session import session_scope
 from bng_optimiser.jobs.registry import clean_started_jobs
 from bng_optimiser.settings import Settings, get_settings
 
@@ -23,17 +27,37 @@ from .routes import admin, health, jobs, metric, quotes, reference
 logger = logging.getLogger(__name__)
 
 UPLOAD_PATHS = frozenset({"/metric", "/reference/import"})
+# Holds last days, so checking for expired ones every 5 minutes is prompt enough.
+HOLD_EXPIRY_INTERVAL_SECONDS = 5 * 60
 
 
-async def _clean_registries_forever(services: Services) -> None:
-    """Retry or fail jobs whose worker died, even when no worker is alive to do it."""
+async def _maintain_forever(services: Services) -> None:
+    """Retry or fail jobs whose worker died, and end expired stock holds, on a schedule.
+
+    Registry cleanup runs here as well as in workers, so an abandoned job still ends when no
+    worker is alive to notice it.
+    """
     interval = services.settings.registry_cleanup_seconds
+    last_hold_expiry = 0.0
     while True:
         await asyncio.sleep(interval)
         try:
             await run_in_threadpool(clean_started_jobs, services.redis, services.settings)
         except RedisError as error:
             logger.warning("registry cleanup skipped: Redis unavailable: %s", error)
+        if time.monotonic() - last_hold_expiry >= HOLD_EXPIRY_INTERVAL_SECONDS:
+            last_hold_expiry = time.monotonic()
+            try:
+                await run_in_threadpool(_expire_holds, services)
+            except SQLAlchemyError as error:
+                logger.warning("hold expiry skipped: PostgreSQL error: %s", type(error).__name__)
+
+
+def _expire_holds(services: Services) -> None:
+    with session_scope(services.session_factory) as session:
+        expired = expire_holds(session)
+    if expired:
+        logger.info("expired %d stock holds", expired)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -44,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         logger.info("API starting: queue %s", settings.queue_name)
-        cleaner = asyncio.create_task(_clean_registries_forever(services))
+        cleaner = asyncio.create_task(_maintain_forever(services))
         try:
             yield
         finally:

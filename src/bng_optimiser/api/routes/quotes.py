@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from bng_optimiser.db import holds as holds_db
 from bng_optimiser.db import quotes as saved
 from bng_optimiser.jobs.submit import quote_queue
 
@@ -30,10 +31,18 @@ class QuotePage(BaseModel):
     page_size: int
 
 
+class HoldOut(BaseModel):
+    """Units of one stock line held for the quote until `expires_at` (UTC)."""
+
+    stock_id: str
+    units: float
+    expires_at: datetime
+
+
 class Acceptance(BaseModel):
     reference: str
     hold_days: int
-    accepted: dict[str, Any]
+    holds: list[HoldOut]
 
 
 def _filters(
@@ -97,13 +106,14 @@ def get_quote(reference: str, session: SessionDep) -> saved.QuoteRecord:
 
 @router.post("/quotes/{reference}/accept", response_model=Acceptance)
 def accept_quote(reference: str, session: SessionDep, settings: SettingsDep) -> Acceptance:
-    """Accept a quote and hold its stock for `HOLD_DAYS`; 409 when stock is insufficient."""
-    from bng_optimiser.db.holds import accept_quote as accept
-
-    outcome = accept(session, reference, hold_days=settings.hold_days)
+    """Accept a quote and hold its stock for `HOLD_DAYS` days; 409 when stock is short."""
+    holds = holds_db.accept_quote(session, reference, hold_days=settings.hold_days)
     logger.info("quote %s accepted, stock held for %d days", reference, settings.hold_days)
-    accepted = outcome if isinstance(outcome, dict) else _as_dict(outcome)
-    return Acceptance(reference=reference, hold_days=settings.hold_days, accepted=accepted)
+    return Acceptance(
+        reference=reference,
+        hold_days=settings.hold_days,
+        holds=[HoldOut(stock_id=h.stock_id, units=h.units, expires_at=h.expires_at) for h in holds],
+    )
 
 
 @router.post("/quotes/{reference}/requote", status_code=status.HTTP_202_ACCEPTED)
@@ -135,8 +145,3 @@ def _csv(text: str, filename: str) -> Response:
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
-
-def _as_dict(value: object) -> dict[str, Any]:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    return {"result": str(value)}

@@ -1,0 +1,227 @@
+"""Real services for API and job tests: a fresh database, the API and workers as subprocesses.
+
+Nothing is mocked. Each test session gets its own PostgreSQL database (migrated and seeded with
+the shipped sample banks) and its own RQ queue name in the test Redis database, which is
+flushed before every test.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from redis import Redis
+
+from bng_optimiser.db import migrate, seed
+from bng_optimiser.db.session import make_engine, make_session_factory, session_scope
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS_HOST = "127.0.0.1"
+REDIS_PORT = 6379
+# Redis database reserved for these tests; it is flushed before each test.
+TEST_REDIS_DB = 5
+ADMIN_TOKEN = "test-admin-token"
+# Polling limits for subprocess start-up and job completion on a loaded 2-core machine.
+START_TIMEOUT_SECONDS = 60.0
+JOB_TIMEOUT_SECONDS = 90.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(condition: Callable[[], object], timeout: float, what: str) -> object:
+    """Poll `condition` until it returns a truthy value; fail the test naming `what`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.1)
+
+
+def create_database() -> str:
+    """Create, migrate and seed a new database; return its SQLAlchemy URL."""
+    name = f"bng_h5_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with session_scope(make_session_factory(engine=engine)) as session:
+        seed.seed(session, who="tests")
+    engine.dispose()
+    return url
+
+
+def drop_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def service_env(database_url: str, redis_url: str, queue_name: str, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        QUEUE_NAME=queue_name,
+        ADMIN_TOKEN=ADMIN_TOKEN,
+        # Short heartbeats so a killed worker's job is noticed within seconds.
+        WORKER_HEARTBEAT_SECONDS="1",
+        ABANDONED_JOB_GRACE_SECONDS="3",
+        REGISTRY_CLEANUP_SECONDS="1",
+        PYTHONPATH=str(REPO),
+    )
+    env.update(extra)
+    return env
+
+
+def start_process(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """Start `command` in its own process group, so a stop reaches its children too."""
+    log = log_path.open("ab")
+    return subprocess.Popen(
+        command, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """Signal the process group and wait; SIGKILL it if it has not stopped in 10 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+class ApiServer:
+    """The API under uvicorn on a free loopback port."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [
+            str(BIN / "uvicorn"), "--factory", "bng_optimiser.api.main:create_app",
+            "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
+        ]
+        self.process = start_process(command, env, log_path)
+        self.log_path = log_path
+        wait_until(self._listening, START_TIMEOUT_SECONDS, f"the API on port {self.port}")
+
+    def _listening(self) -> bool:
+        if self.process.poll() is not None:
+            pytest.fail(f"API exited with {self.process.returncode}; see {self.log_path}")
+        try:
+            return httpx.get(self.url + "/openapi.json", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def stop(self) -> None:
+        stop_process(self.process)
+
+
+class Workers:
+    """`bng-optimiser worker` subprocesses; each is its own process group."""
+
+    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
+        self.env = env
+        self.log_dir = log_dir
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self, count: int = 1) -> list[subprocess.Popen[bytes]]:
+        started = []
+        for _ in range(count):
+            name = f"test-worker-{uuid.uuid4().hex[:8]}"
+            command = [str(BIN / "bng-optimiser"), "worker", "--name", name]
+            process = start_process(command, self.env, self.log_dir / f"{name}.log")
+            self.processes.append(process)
+            started.append(process)
+        return started
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            stop_process(process)
+        self.processes.clear()
+
+
+# Fixtures, imported by the conftest of each test folder that needs the stack.
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    url = create_database()
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def queue_name() -> str:
+    return f"quotes-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return f"redis://{REDIS_HOST}:{REDIS_PORT}/{TEST_REDIS_DB}"
+
+
+@pytest.fixture(scope="session")
+def stack_env(database_url: str, redis_url: str, queue_name: str) -> dict[str, str]:
+    return service_env(database_url, redis_url, queue_name)
+
+
+@pytest.fixture(scope="session")
+def api(stack_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    server = ApiServer(stack_env, tmp_path_factory.mktemp("api") / "api.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis(redis_url: str) -> Iterator[Redis]:
+    connection = Redis.from_url(redis_url)
+    connection.flushdb()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def client(api: ApiServer, redis: Redis) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=api.url, timeout=30) as http:
+        yield http
+
+
+@pytest.fixture
+def workers(stack_env: dict[str, str], tmp_path: Path, redis: Redis) -> Iterator[Workers]:
+    pool = Workers(stack_env, tmp_path)
+    yield pool
+    pool.stop_all()
+
+
+def wait_for_job(http: httpx.Client, job_id: str, statuses: set[str]) -> dict[str, object]:
+    """Poll GET /jobs/{id} until its status is one of `statuses`; return the body."""
+
+    def reached() -> dict[str, object] | None:
+        body = http.get(f"/jobs/{job_id}").json()
+        return body if body.get("status") in statuses else None
+
+    found = wait_until(reached, JOB_TIMEOUT_SECONDS, f"job {job_id} to reach {sorted(statuses)}")
+    assert isinstance(found, dict)
+    return found
