@@ -26,11 +26,14 @@ SHEET_NAMES = {
 
 @dataclass(frozen=True)
 class Row:
-    """One trading summary row: habitat, band text and project-wide unit change."""
+    """One trading summary row: habitat, band text and project-wide unit change.
+
+    `change` may be text, to write what a broken formula leaves in the cell.
+    """
 
     habitat: str
     band: str | None
-    change: float
+    change: float | str
     group: str | None = None
 
 
@@ -130,7 +133,7 @@ def _write_sections(sheet, rows: Sequence[Row], decoy: bool, short_headings: boo
         for row in section:
             sheet.append(_data(row, decoy))
         # The total row has no habitat name, as in the statutory tool.
-        total = sum(r.change for r in section)
+        total = _total(section)
         sheet.append([None, None, None, total, 0, total])
 
 
@@ -146,7 +149,11 @@ def _write_column_table(sheet, rows: Sequence[Row], decoy: bool) -> None:
         if decoy:
             values += [None, 99.0]
         sheet.append(values)
-    sheet.append([None, "Total", None, sum(r.change for r in rows)])
+    sheet.append([None, "Total", None, _total(rows)])
+
+
+def _total(rows: Sequence[Row]) -> float:
+    return sum(r.change for r in rows if isinstance(r.change, int | float))
 
 
 def _write_headline(sheet, book: MetricWorkbook) -> None:

@@ -129,3 +129,13 @@ def test_ledgers_never_offset_each_other(read_book):
     metric = read_book(book)
     assert demand_of(metric) == [(NATIVE, pytest.approx(0.5)), ("Ditches", pytest.approx(0.2))]
     assert metric.suo_surplus_units == pytest.approx(5)
+
+
+def test_culvert_never_offsets_culvert(read_book):
+    # Two Culvert rows, as a sheet listing the habitat twice would give: a loss of Culvert
+    # needs a higher band, so the Culvert gain does not cover it.
+    metric = read_book(
+        watercourse_book(Row("Culvert", "Low", -1), Row("Culvert", "Low", 1), baseline=0)
+    )
+    assert demand_of(metric) == [("Culvert", pytest.approx(1))]
+    assert metric.offsets == []
