@@ -93,7 +93,9 @@ def service_env(database_url: str, redis_url: str, queue_name: str, **extra: str
     return env
 
 
-def start_process(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+def start_process(
+    command: list[str], env: dict[str, str], log_path: Path
+) -> subprocess.Popen[bytes]:
     """Start `command` in its own process group, so a stop reaches its children too."""
     log = log_path.open("ab")
     return subprocess.Popen(

@@ -17,7 +17,9 @@ def assert_healthy(client: httpx.Client) -> None:
 
 def test_malformed_json_is_422(client: httpx.Client) -> None:
     response = client.post(
-        "/jobs", content=b'{"lpa_code": "E60000016", "demand": [', headers={"content-type": "application/json"}
+        "/jobs",
+        content=b'{"lpa_code": "E60000016", "demand": [',
+        headers={"content-type": "application/json"},
     )
     assert response.status_code == 422
     [problem] = response.json()["detail"]

@@ -76,7 +76,8 @@ def get_job(job_id: str, redis: RedisDep, settings: SettingsDep) -> dict[str, An
     if job_status == JobStatus.STARTED:
         # A killed worker's job stays `started` until cleanup notices its missing heartbeats.
         clean_started_jobs(redis, settings)
-        job_status = job.get_status(refresh=True)
+        job = _fetch(redis, job_id)
+        job_status = job.get_status(refresh=False)
 
     state: dict[str, Any] = {"job_id": job.id, "retries_left": job.retries_left}
     if job_status in WAITING:

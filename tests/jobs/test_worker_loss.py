@@ -1,0 +1,61 @@
+"""A job whose worker dies is retried once, then failed with a reason; it never stays started."""
+
+from __future__ import annotations
+
+import signal
+
+import httpx
+from redis import Redis
+from rq import Queue, Retry
+
+from tests.api.stack import Workers, stop_process, wait_for_job
+
+SLOW_TASK = "tests.jobs.slow_tasks.sleep_with_progress"
+# Far longer than the test needs, so the job is always still running when its worker is killed.
+SLOW_SECONDS = 600
+
+
+def enqueue_slow(redis: Redis, queue_name: str, job_id: str) -> None:
+    Queue(queue_name, connection=redis).enqueue(
+        SLOW_TASK, SLOW_SECONDS, job_id=job_id, job_timeout=SLOW_SECONDS + 60, retry=Retry(max=1)
+    )
+
+
+def test_killed_worker_job_is_retried_then_failed(
+    client: httpx.Client, workers: Workers, redis: Redis, queue_name: str
+) -> None:
+    enqueue_slow(redis, queue_name, "quote-killed-worker")
+    [first] = workers.start(1)
+    running = wait_for_job(client, "quote-killed-worker", {"started"})
+    assert running["progress"] == {"stage": "solving", "percent": 40}
+    assert running["retries_left"] == 1
+
+    # SIGKILL to the whole process group: the worker and the child running the job.
+    stop_process(first, signal.SIGKILL)
+    retried = wait_for_job(client, "quote-killed-worker", {"queued", "failed", "finished"})
+    assert retried["status"] == "queued"
+    assert retried["retries_left"] == 0
+
+    [second] = workers.start(1)
+    wait_for_job(client, "quote-killed-worker", {"started"})
+    stop_process(second, signal.SIGKILL)
+    failed = wait_for_job(client, "quote-killed-worker", {"queued", "failed", "finished"})
+    assert failed["status"] == "failed"
+    error = failed["error"]
+    assert isinstance(error, dict)
+    assert error["code"] == "worker_lost"
+    assert "Submit the quote again" in error["message"]
+
+
+def test_stop_running_job(
+    client: httpx.Client, workers: Workers, redis: Redis, queue_name: str
+) -> None:
+    enqueue_slow(redis, queue_name, "quote-stop-me")
+    workers.start(1)
+    wait_for_job(client, "quote-stop-me", {"started"})
+
+    stopping = client.delete("/jobs/quote-stop-me")
+    assert stopping.status_code == 202
+    assert stopping.json()["status"] == "canceling"
+    stopped = wait_for_job(client, "quote-stop-me", {"canceled", "failed", "finished", "queued"})
+    assert stopped["status"] == "canceled"
