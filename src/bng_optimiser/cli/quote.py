@@ -11,10 +11,12 @@ from pathlib import Path
 from bng_optimiser.domain.embedded import EmbeddedSource
 from bng_optimiser.domain.engine import quote
 from bng_optimiser.domain.exceptions import InvalidInputError
+from bng_optimiser.domain.metric import MetricDemand, read_metric
 from bng_optimiser.domain.reference import CONTRACT_SIZES, ReferenceData, ReferenceSource
 from bng_optimiser.domain.request import QuoteRequest
 
 from .main import EXIT_BAD_INPUT, EXIT_MANUAL_REVIEW, EXIT_OK
+from .metric import covered_text
 from .quote_input import (
     DISCOUNT_FORMS,
     check_names,
@@ -33,6 +35,7 @@ REQUEST_FLAG_DEFAULTS: dict[str, object] = {
     "waterbody": None,
     "demand": None,
     "habitat": None,
+    "metric": None,
     "discount": "none",
     "hold_policy": "ignore",
     "contract_size": None,
@@ -60,6 +63,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="CSV file with columns habitat,units (and optionally row_id)")
     demand.add_argument("--habitat", action="append", metavar="NAME=UNITS",
                         help="one demand row, e.g. 'Native hedgerow=0.5'; repeat for more rows")
+    demand.add_argument("--metric", type=Path, metavar="XLSX",
+                        help="statutory metric workbook (.xlsx or .xlsm): quote the demand left "
+                        "after on-site offsetting, with its SUO-eligible surplus unless "
+                        "--suo-surplus is given")
     demand.add_argument("--request", type=Path, metavar="JSON",
                         help="request JSON file (QuoteRequest); replaces the site, demand and "
                         "option flags")
@@ -88,7 +95,9 @@ def select_source(args: argparse.Namespace) -> ReferenceSource:
     return EmbeddedSource(args.banks)
 
 
-def build_request(args: argparse.Namespace, reference: ReferenceData) -> QuoteRequest:
+def build_request(
+    args: argparse.Namespace, reference: ReferenceData, metric: MetricDemand | None = None
+) -> QuoteRequest:
     """Return the request from --request JSON or from the site, demand and option flags."""
     if args.request is not None:
         given = [
@@ -102,7 +111,7 @@ def build_request(args: argparse.Namespace, reference: ReferenceData) -> QuoteRe
             )
         request = request_from_json(args.request)
     else:
-        request = request_from_flags(args, reference)
+        request = request_from_flags(args, reference, metric)
     check_names(request, reference)
     return request
 
@@ -111,7 +120,18 @@ def run(args: argparse.Namespace) -> int:
     """Quote and print the result; return the exit status."""
     try:
         reference = select_source(args).load()
-        request = build_request(args, reference)
+        metric = read_metric(args.metric, reference.catalogue) if args.metric else None
+        if metric is not None:
+            for warning in metric.warnings:
+                sys.stderr.write(f"warning: metric workbook: {warning}\n")
+            # --request with --metric is rejected in build_request, so it is not checked here.
+            if not metric.demand and not (args.demand or args.habitat or args.request):
+                message = f"nothing to buy: on-site surplus covers {covered_text(metric)}"
+                if args.json:
+                    message = json.dumps({"status": "nothing_to_buy", "message": message})
+                sys.stdout.write(message + "\n")
+                return EXIT_OK
+        request = build_request(args, reference, metric)
         result = quote(request, reference)
     except InvalidInputError as error:
         sys.stderr.write(f"error: {error}\n")

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from bng_optimiser.domain.catalogue import Catalogue
 from bng_optimiser.domain.exceptions import InvalidInputError, UnknownNameError
+from bng_optimiser.domain.metric import MetricDemand
 from bng_optimiser.domain.reference import ReferenceData
 from bng_optimiser.domain.request import DemandItem, PromoterDiscount, QuoteRequest
 
@@ -64,8 +65,13 @@ def request_from_json(path: Path) -> QuoteRequest:
         raise InvalidInputError(describe_validation_error(error, path.name)) from None
 
 
-def request_from_flags(args: argparse.Namespace, reference: ReferenceData) -> QuoteRequest:
+def request_from_flags(
+    args: argparse.Namespace, reference: ReferenceData, metric: MetricDemand | None = None
+) -> QuoteRequest:
     """Build a request from --lpa, --nca, --demand, --habitat and the option flags.
+
+    `metric` is the demand read from a --metric workbook; its rows join the others, and its
+    SUO-eligible surplus is used unless --suo-surplus gives a number other than 0.
 
     Raises one InvalidInputError listing every unknown name and bad demand row.
     """
@@ -82,11 +88,12 @@ def request_from_flags(args: argparse.Namespace, reference: ReferenceData) -> Qu
         item = parse_habitat_flag(text, reference.catalogue, problems)
         if item is not None:
             demand.append(item)
-    # Demand read from a statutory metric workbook joins the rows here.
+    if metric is not None:
+        demand.extend(metric.demand_items())
     if not demand and not problems:
         problems.append(
-            "no demand given; pass --demand FILE.csv (columns habitat,units) or --habitat "
-            "'NAME=UNITS'"
+            "no demand given; pass --demand FILE.csv (columns habitat,units), --habitat "
+            "'NAME=UNITS' or --metric WORKBOOK.xlsx"
         )
     raise_problems(problems)
 
@@ -99,7 +106,10 @@ def request_from_flags(args: argparse.Namespace, reference: ReferenceData) -> Qu
             promoter_discount=parse_discount(args.discount),
             stock_hold_policy=args.hold_policy,
             contract_size=args.contract_size,
-            suo_surplus_units=args.suo_surplus,
+            suo_surplus_units=(
+                metric.suo_surplus_units if metric is not None and not args.suo_surplus
+                else args.suo_surplus
+            ),
         )
     except ValidationError as error:
         raise InvalidInputError(describe_validation_error(error, "request")) from None

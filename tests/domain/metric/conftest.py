@@ -13,7 +13,9 @@ from bng_optimiser.domain.metric import MetricDemand, read_metric
 
 from .builders import MetricWorkbook
 
-EXAMPLE_WORKBOOK = Path(__file__).resolve().parents[2] / "data" / "statutory_metric_onsite_example.xlsx"
+EXAMPLE_WORKBOOK = (
+    Path(__file__).resolve().parents[2] / "data" / "statutory_metric_onsite_example.xlsx"
+)
 
 
 @pytest.fixture(scope="session")

@@ -66,9 +66,7 @@ def test_medium_deficit_takes_any_higher_band(read_book):
 
 def test_high_deficit_needs_same_habitat(read_book):
     metric = read_book(
-        area_book(
-            Row(CALCAREOUS, "High", -2), Row(REEDBEDS, "High", 5), Row(MEADOWS, "V.High", 5)
-        )
+        area_book(Row(CALCAREOUS, "High", -2), Row(REEDBEDS, "High", 5), Row(MEADOWS, "V.High", 5))
     )
     assert demand_of(metric) == [(CALCAREOUS, pytest.approx(2))]
     assert metric.offsets == []
@@ -99,9 +97,7 @@ def test_higher_band_deficit_offset_first(read_book):
 
 
 def test_net_gain_covered_highest_band_first(read_book):
-    metric = read_book(
-        area_book(Row(CEREAL, "Low", 0.5), Row(NEUTRAL, "Medium", 0.5), baseline=6)
-    )
+    metric = read_book(area_book(Row(CEREAL, "Low", 0.5), Row(NEUTRAL, "Medium", 0.5), baseline=6))
     # 6 x 0.1 = 0.6 required: Neutral grassland (Medium) gives 0.5, Cereal crops (Low) 0.1.
     assert metric.demand == []
     assert [(o.surplus_habitat, o.covered, o.units) for o in metric.offsets] == [
@@ -116,7 +112,9 @@ def test_net_gain_covered_highest_band_first(read_book):
 def test_net_gain_remainder_becomes_demand(read_book):
     metric = read_book(
         area_book(
-            Row(MODIFIED, "Low", -1), Row(NEUTRAL, "Medium", 1.5), Row(CEREAL, "Low", 0.2),
+            Row(MODIFIED, "Low", -1),
+            Row(NEUTRAL, "Medium", 1.5),
+            Row(CEREAL, "Low", 0.2),
             baseline=20,
         )
     )

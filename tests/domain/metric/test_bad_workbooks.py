@@ -121,7 +121,9 @@ def test_negative_baseline_rejected(read_book):
 
 def test_xlsm_workbook_read(tmp_path, catalogue):
     path = tmp_path / "metric.xlsm"
-    path.write_bytes(MetricWorkbook(area=[Row("Grassland - Modified grassland", "Low", -2)]).to_bytes())
+    path.write_bytes(
+        MetricWorkbook(area=[Row("Grassland - Modified grassland", "Low", -2)]).to_bytes()
+    )
     metric = read_metric(path, catalogue)
     assert [(row.habitat, row.units) for row in metric.demand] == [
         ("Grassland - Modified grassland", 2)

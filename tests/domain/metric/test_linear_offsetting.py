@@ -73,24 +73,18 @@ def test_hedgerow_very_low_covered_by_any_band(read_book):
 
 
 def test_canals_never_offset_ditches(read_book):
-    metric = read_book(
-        watercourse_book(Row("Ditches", "Medium", -1), Row("Canals", "Medium", 2))
-    )
+    metric = read_book(watercourse_book(Row("Ditches", "Medium", -1), Row("Canals", "Medium", 2)))
     assert demand_of(metric) == [("Ditches", pytest.approx(1))]
     assert metric.offsets == []
 
 
 def test_ditches_never_offset_canals(read_book):
-    metric = read_book(
-        watercourse_book(Row("Canals", "Medium", -0.7), Row("Ditches", "Medium", 2))
-    )
+    metric = read_book(watercourse_book(Row("Canals", "Medium", -0.7), Row("Ditches", "Medium", 2)))
     assert demand_of(metric) == [("Canals", pytest.approx(0.7))]
 
 
 def test_culvert_traded_up_to_higher_band(read_book):
-    metric = read_book(
-        watercourse_book(Row("Culvert", "Low", -1.5), Row("Ditches", "Medium", 1))
-    )
+    metric = read_book(watercourse_book(Row("Culvert", "Low", -1.5), Row("Ditches", "Medium", 1)))
     # Ditches (Medium) covers 1 of the Culvert deficit; 1.5 - 1 = 0.5 is left to buy.
     assert demand_of(metric) == [("Culvert", pytest.approx(0.5))]
     assert metric.demand[0].ledger is Ledger.WATERCOURSE

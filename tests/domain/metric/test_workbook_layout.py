@@ -73,9 +73,7 @@ def test_total_rows_not_read_as_habitats(read_book):
 
 def test_unreadable_band_column_surplus_offsets_nothing(read_book):
     metric = read_book(
-        MetricWorkbook(
-            area=[Row(MODIFIED, "Low", -1), Row(NEUTRAL, "???", 4)], layout="column"
-        )
+        MetricWorkbook(area=[Row(MODIFIED, "Low", -1), Row(NEUTRAL, "???", 4)], layout="column")
     )
     assert demand_of(metric) == [(MODIFIED, pytest.approx(1))]
     assert metric.offsets == []
