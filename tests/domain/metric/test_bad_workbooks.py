@@ -135,3 +135,9 @@ def test_non_numeric_change_warns(read_book):
     metric = read_book(book)
     assert metric.demand == []
     assert any("'#REF!', not a number" in w for w in metric.warnings)
+
+
+def test_deficit_over_row_limit_rejected(read_book):
+    book = MetricWorkbook(area=[Row("Grassland - Modified grassland", "Low", -1_000_000)])
+    with pytest.raises(InvalidInputError, match="more than the 100,000 units a demand row"):
+        read_book(book)

@@ -38,7 +38,9 @@ def read_headline(
     if not figures:
         raise InvalidInputError(
             f"sheet {sheet_name!r} has no baseline units: expected a table with 'Target' and "
-            "'Baseline Units' columns or an 'On-site baseline' block with 'Habitat units'"
+            "'Baseline Units' columns or an 'On-site baseline' block with 'Habitat units'. A "
+            "workbook written by a program and never opened in Excel has no saved formula "
+            "results; open it in Excel, save it and try again"
         )
     for ledger in Ledger:
         if ledger not in figures:

@@ -1,4 +1,4 @@
-"""What a metric workbook yields: trading rows and headline figures in, demand out."""
+"""Trading rows and headline figures read from a metric workbook, and the demand they leave."""
 
 from __future__ import annotations
 

@@ -22,8 +22,9 @@ from ..catalogue import (
     Ledger,
     band_rank,
 )
-from ..exceptions import UnknownNameError
+from ..exceptions import InvalidInputError, UnknownNameError
 from ..names import normalise
+from ..request import MAX_ROW_UNITS
 from .models import (
     HeadlineFigures,
     LedgerSummary,
@@ -79,64 +80,29 @@ def compute_demand(
     """Apply on-site offsetting and the net gain requirement to every ledger.
 
     Units are biodiversity units of each ledger. `warnings` are carried into the result
-    ahead of the ones raised here.
+    ahead of the ones raised here. Raises InvalidInputError when a demand row would exceed
+    the largest units a quote request accepts.
     """
     notes = list(warnings or [])
     demand: list[MetricDemandRow] = []
     offsets: list[OffsetEntry] = []
     ledgers: dict[Ledger, LedgerSummary] = {}
-    suo_surplus = 0.0
 
     entries = [_resolve(row, order, catalogue, notes) for order, row in enumerate(rows)]
     for ledger in Ledger:
         ledger_entries = [e for e in entries if e.row.ledger is ledger]
-        deficits = [e for e in ledger_entries if e.row.change < -UNITS_TOLERANCE]
-        surpluses = [e for e in ledger_entries if e.row.change > UNITS_TOLERANCE]
-        usable = [s for s in surpluses if s.row.band is not None]
-
-        for entry in surpluses:
-            if entry.row.band is None:
-                notes.append(
-                    f"{entry.row.where}: the distinctiveness band of {entry.row.habitat!r} cannot "
-                    f"be read ({entry.row.band_text!r}); its surplus of {entry.left:.6g} units "
-                    "offsets nothing"
-                )
-        offset_units = _offset_deficits(ledger, deficits, usable, offsets, notes)
-
-        figures = headline[ledger]
-        requirement = figures.baseline_units * figures.target
-        covered = _cover_requirement(ledger, requirement, usable, offsets)
-        net_gain = requirement - covered
-
-        for entry in deficits:
-            if entry.left > UNITS_TOLERANCE:
-                row = _demand_row(entry, notes)
-                if row is not None:
-                    demand.append(row)
-        if net_gain > UNITS_TOLERANCE:
-            demand.append(
-                MetricDemandRow(habitat=NET_GAIN_LABELS[ledger], units=net_gain, ledger=ledger)
-            )
-
-        surplus_left = sum(s.left for s in usable)
-        if ledger is Ledger.AREA:
-            suo_surplus = sum(s.left for s in usable if s.rank >= _MEDIUM)
-        ledgers[ledger] = LedgerSummary(
-            ledger=ledger,
-            baseline_units=figures.baseline_units,
-            target=figures.target,
-            target_from_workbook=figures.target_from_workbook,
-            requirement_units=requirement,
-            deficit_units=-sum(e.row.change for e in deficits),
-            surplus_units=sum(e.row.change for e in surpluses),
-            offset_units=offset_units,
-            requirement_covered_units=covered,
-            net_gain_units=net_gain if net_gain > UNITS_TOLERANCE else 0.0,
-            surplus_left_units=surplus_left,
+        ledger_demand, ledgers[ledger] = _settle_ledger(
+            ledger, ledger_entries, headline[ledger], offsets, notes
         )
+        demand.extend(ledger_demand)
 
     for index, row in enumerate(demand, start=1):
         row.row_id = f"M{index}"
+    # Only area surplus of band Medium or higher earns the SUO discount.
+    area_surplus = [e for e in entries if e.row.ledger is Ledger.AREA and e.row.band is not None]
+    suo_surplus = sum(
+        e.left for e in area_surplus if e.row.change > UNITS_TOLERANCE and e.rank >= _MEDIUM
+    )
     return MetricDemand(
         demand=demand,
         ledgers=ledgers,
@@ -144,6 +110,67 @@ def compute_demand(
         suo_surplus_units=suo_surplus,
         warnings=_unique(notes),
     )
+
+
+def _settle_ledger(
+    ledger: Ledger,
+    entries: list[_Entry],
+    figures: HeadlineFigures,
+    offsets: list[OffsetEntry],
+    notes: list[str],
+) -> tuple[list[MetricDemandRow], LedgerSummary]:
+    """Offset one ledger's deficits, cover its requirement and return its demand rows."""
+    deficits = [e for e in entries if e.row.change < -UNITS_TOLERANCE]
+    surpluses = [e for e in entries if e.row.change > UNITS_TOLERANCE]
+    usable = [s for s in surpluses if s.row.band is not None]
+    for entry in surpluses:
+        if entry.row.band is None:
+            notes.append(
+                f"{entry.row.where}: the distinctiveness band of {entry.row.habitat!r} cannot "
+                f"be read ({entry.row.band_text!r}); its surplus of {entry.left:.6g} units "
+                "offsets nothing"
+            )
+
+    offset_units = _offset_deficits(ledger, deficits, usable, offsets, notes)
+    requirement = figures.baseline_units * figures.target
+    covered = _cover_requirement(ledger, requirement, usable, offsets)
+    net_gain = requirement - covered
+    if net_gain <= UNITS_TOLERANCE:
+        net_gain = 0.0
+
+    demand: list[MetricDemandRow] = []
+    for entry in deficits:
+        if entry.left > UNITS_TOLERANCE:
+            row = _demand_row(entry, notes)
+            if row is not None:
+                demand.append(row)
+    if net_gain > 0:
+        where = f"the {ledger.value} net gain requirement"
+        demand.append(_checked_row(NET_GAIN_LABELS[ledger], net_gain, ledger, where))
+
+    summary = LedgerSummary(
+        ledger=ledger,
+        baseline_units=figures.baseline_units,
+        target=figures.target,
+        target_from_workbook=figures.target_from_workbook,
+        requirement_units=requirement,
+        deficit_units=-sum(e.row.change for e in deficits),
+        surplus_units=sum(e.row.change for e in surpluses),
+        offset_units=offset_units,
+        requirement_covered_units=covered,
+        net_gain_units=net_gain,
+        surplus_left_units=sum(s.left for s in usable),
+    )
+    return demand, summary
+
+
+def _checked_row(habitat: str, units: float, ledger: Ledger, where: str) -> MetricDemandRow:
+    if units > MAX_ROW_UNITS:
+        raise InvalidInputError(
+            f"{where}: {units:,.6g} units of {habitat!r} is more than the {MAX_ROW_UNITS:,.0f} "
+            "units a demand row may have; check the workbook's figures"
+        )
+    return MetricDemandRow(habitat=habitat, units=units, ledger=ledger)
 
 
 def _resolve(row: TradingRow, order: int, catalogue: Catalogue, notes: list[str]) -> _Entry:
@@ -306,7 +333,7 @@ def _demand_row(entry: _Entry, notes: list[str]) -> MetricDemandRow | None:
             f"Priority habitat watercourse has a deficit of {units:.6g} units; it is never "
             "allocated automatically and needs manual review (bespoke compensation)"
         )
-    return MetricDemandRow(habitat=entry.habitat.label, units=units, ledger=entry.row.ledger)
+    return _checked_row(entry.habitat.label, units, entry.row.ledger, entry.row.where)
 
 
 def _unique(notes: list[str]) -> list[str]:

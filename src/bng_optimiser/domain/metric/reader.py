@@ -1,8 +1,9 @@
 """Find the trading summary and headline figures in a metric workbook by their header text.
 
 Sheet names and cell positions differ between versions of the Statutory Biodiversity Metric,
-so nothing here relies on a fixed cell: sheets are found by name words, tables by their
-header text, and bands by a Distinctiveness column or the band section a row sits in.
+so nothing here relies on a fixed cell. Sheets are found by words in their names and tables by
+their header text. A row's band comes from a Distinctiveness column, or else from the band
+section the row sits in.
 """
 
 from __future__ import annotations
@@ -155,7 +156,7 @@ def _too_big(label: str, size: int, max_bytes: int) -> str:
 
 
 def _check_archive(data: bytes, label: str, max_unpacked_bytes: int) -> None:
-    """Reject files that are not an unencrypted .xlsx/.xlsm zip before openpyxl sees them."""
+    """Reject files that are not an unencrypted .xlsx/.xlsm zip before openpyxl parses them."""
     if not data:
         raise InvalidInputError(f"{label} is empty (0 bytes); expected an .xlsx or .xlsm workbook")
     if data.startswith(OLE2_SIGNATURE):
@@ -213,7 +214,7 @@ def _read_content(workbook: Any, label: str) -> WorkbookContent:
     headline_name = next((s for s in workbook.sheetnames if "headline" in fold_text(s)), None)
     if headline_name is None:
         raise InvalidInputError(
-            f"{label} has no 'Headline Results' sheet, which holds the baseline units; found "
+            f"{label} has no 'Headline Results' sheet, which contains the baseline units; found "
             f"{_list_names(workbook.sheetnames)}"
         )
     headline, headline_notes = read_headline(workbook[headline_name], headline_name)
@@ -222,8 +223,12 @@ def _read_content(workbook: Any, label: str) -> WorkbookContent:
 
 
 def _list_names(names: list[str]) -> str:
+    if not names:
+        return "none"
     shown = ", ".join(repr(n) for n in names[:12])
-    return shown + (f" and {len(names) - 12} more" if len(names) > 12 else "") if names else "none"
+    if len(names) > 12:
+        shown += f" and {len(names) - 12} more"
+    return shown
 
 
 def find_trading_sheets(sheet_names: list[str]) -> dict[Ledger, str]:
