@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import sessionmaker
 
 from bng_optimiser.cli.main import main
+from bng_optimiser.db.quotes import get_quote
+from bng_optimiser.db.session import make_engine
 
 from .conftest import RUN_ID, create_database, drop_database
 
@@ -87,3 +94,27 @@ def test_unreachable_database_message(capsys):
     assert code == 1
     assert "postgresql+psycopg://postgres:***@127.0.0.1:9/bng" in err
     assert "secret" not in err
+
+
+def test_quote_database_saves_quote(committed_url):
+    command = Path(sys.executable).parent / "bng-optimiser"
+    completed = subprocess.run(
+        [str(command), "quote", "--lpa", "E60000016", "--nca", "61",
+         "--habitat", "Grassland - Other neutral grassland=0.5", "--database"],
+        capture_output=True, text=True, env={**os.environ, "DATABASE_URL": committed_url},
+        timeout=120, check=False,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    last_line = completed.stdout.strip().splitlines()[-1]
+    assert last_line.startswith("saved as quote BNG-A-")
+    reference = last_line.removeprefix("saved as quote ")
+    engine = make_engine(committed_url)
+    try:
+        with sessionmaker(bind=engine)() as session:
+            stored = get_quote(session, reference)
+        assert stored.status == "quoted"
+        assert stored.reference_version.startswith("v1-")
+        assert stored.request.demand[0].units == 0.5
+    finally:
+        engine.dispose()

@@ -11,13 +11,20 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
+from ..db.errors import NoReferenceDataError
 from ..domain.exceptions import BngError, DataFileError
+from ..domain.reference import ReferenceSource
+from ..domain.request import QuoteRequest
+from ..domain.result import QuoteResult
 from .main import EXIT_BAD_INPUT, EXIT_OK
 
 logger = logging.getLogger(__name__)
 
 # Exit code when PostgreSQL cannot be reached or refuses the connection.
 EXIT_UNAVAILABLE = 1
+
+# Errors that `quote --database` reports with `database_error_text` and EXIT_UNAVAILABLE.
+DATABASE_ERRORS = (OperationalError, NoReferenceDataError)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -49,8 +56,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def database_source() -> ReferenceSource:
+    """Return the PostgreSQL reference data source on DATABASE_URL, for `quote --database`."""
+    from ..db.session import make_session_factory
+    from ..db.source import PostgresSource
+
+    return PostgresSource(make_session_factory())
+
+
+def save_cli_quote(request: QuoteRequest, result: QuoteResult) -> str:
+    """Save a quote made by `quote --database` in one transaction; return its reference."""
+    from ..db.quotes import save_quote
+    from ..db.session import make_session_factory, session_scope
+
+    timings = {"solve_seconds": result.solve_seconds}
+    with session_scope(make_session_factory()) as session:
+        return save_quote(session, request, result, client_name=None, timings=timings)
+
+
+def database_error_text(error: Exception, url: str | None = None) -> str:
+    """Return a one-line reason for a database error, naming the URL without its password."""
     from ..db.session import database_url, safe_url
+
+    if isinstance(error, OperationalError):
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        return (
+            f"cannot use PostgreSQL at {safe_url(database_url(url))}: {reason}. Check that the "
+            "server is running, the database exists and DATABASE_URL is right."
+        )
+    return str(error)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..db.session import database_url
 
     url = database_url(args.database_url)
     action: Callable[[argparse.Namespace, str], int] = ACTIONS[args.db_command]
@@ -63,12 +101,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"{error}\n")
         return EXIT_BAD_INPUT
     except OperationalError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        sys.stderr.write(
-            f"cannot use PostgreSQL at {safe_url(url)}: {reason}\n"
-            "Check that the server is running, the database exists and DATABASE_URL "
-            "(or --database-url) is right.\n"
-        )
+        sys.stderr.write(database_error_text(error, url) + "\n")
         return EXIT_UNAVAILABLE
 
 

@@ -15,6 +15,13 @@ from bng_optimiser.domain.metric import MetricDemand, read_metric
 from bng_optimiser.domain.reference import CONTRACT_SIZES, ReferenceData, ReferenceSource
 from bng_optimiser.domain.request import QuoteRequest
 
+from .db import (
+    DATABASE_ERRORS,
+    EXIT_UNAVAILABLE,
+    database_error_text,
+    database_source,
+    save_cli_quote,
+)
 from .main import EXIT_BAD_INPUT, EXIT_MANUAL_REVIEW, EXIT_OK
 from .metric import covered_text
 from .quote_input import (
@@ -86,12 +93,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     output.add_argument("--banks", type=Path, metavar="DIR_OR_XLSX",
                         help="bank data: a folder with banks.csv, stock.csv and prices.csv, "
                         "or an .xlsx workbook (default: the illustrative sample banks)")
+    output.add_argument("--database", action="store_true",
+                        help="quote from the PostgreSQL reference data at DATABASE_URL and save "
+                        "the quote there; prints its reference (BNG-A-NNNNN)")
     output.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.set_defaults(handler=run)
 
 
 def select_source(args: argparse.Namespace) -> ReferenceSource:
     """Return the reference data source that the flags name."""
+    if args.database:
+        if args.banks is not None:
+            raise InvalidInputError("--banks and --database name two sources; give only one")
+        return database_source()
     return EmbeddedSource(args.banks)
 
 
@@ -133,14 +147,22 @@ def run(args: argparse.Namespace) -> int:
                 return EXIT_OK
         request = build_request(args, reference, metric)
         result = quote(request, reference)
+        saved_reference = save_cli_quote(request, result) if args.database else None
     except InvalidInputError as error:
         sys.stderr.write(f"error: {error}\n")
         return EXIT_BAD_INPUT
+    except DATABASE_ERRORS as error:
+        sys.stderr.write(f"error: {database_error_text(error)}\n")
+        return EXIT_UNAVAILABLE
 
     if args.json:
         sys.stdout.write(json.dumps(result.model_dump(mode="json"), indent=2) + "\n")
     else:
         sys.stdout.write(format_quote(request, result, reference))
+    if saved_reference is not None:
+        # On stderr with --json, so that stdout stays one JSON document.
+        stream = sys.stderr if args.json else sys.stdout
+        stream.write(f"saved as quote {saved_reference}\n")
     logger.info("quote %s on reference data %s: total %.2f GBP", result.status,
                 result.reference_version, result.total)
     return EXIT_OK if result.status == "quoted" else EXIT_MANUAL_REVIEW
