@@ -120,10 +120,25 @@ def test_negative_baseline_rejected(read_book):
 
 
 def test_xlsm_workbook_read(tmp_path, catalogue):
-    path = tmp_path / "metric.xlsm"
-    path.write_bytes(
-        MetricWorkbook(area=[Row("Grassland - Modified grassland", "Low", -2)]).to_bytes()
+    # Excel marks a macro-enabled workbook by the content type of its main part.
+    source = zipfile.ZipFile(
+        io.BytesIO(
+            MetricWorkbook(area=[Row("Grassland - Modified grassland", "Low", -2)]).to_bytes()
+        )
     )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "[Content_Types].xml":
+                content = content.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                )
+                assert b"macroEnabled" in content
+            archive.writestr(item, content)
+    path = tmp_path / "metric.xlsm"
+    path.write_bytes(buffer.getvalue())
     metric = read_metric(path, catalogue)
     assert [(row.habitat, row.units) for row in metric.demand] == [
         ("Grassland - Modified grassland", 2)
