@@ -103,15 +103,46 @@ def start_process(
     )
 
 
-def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
-    """Signal the process group and wait; SIGKILL it if it has not stopped in 10 s."""
-    if process.poll() is None:
-        os.killpg(process.pid, sig)
+def session_members(session_id: int) -> list[int]:
+    """Return the pids of every process in session `session_id`, read from /proc.
+
+    RQ moves each job's child process into a process group of its own, so the session, not
+    the group, contains everything a worker started.
+    """
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command name come state, ppid, pgrp and session.
+        if int(fields[3]) == session_id:
+            members.append(int(entry.name))
+    return members
+
+
+def signal_session(session_id: int, sig: int) -> None:
+    for pid in session_members(session_id):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+
+
+def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """Signal every process of the session that `process` leads, and wait for it.
+
+    Anything still alive after 10 s, including a job's child process, is killed.
+    """
+    signal_session(process.pid, sig)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        signal_session(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    signal_session(process.pid, signal.SIGKILL)
 
 
 class ApiServer:
