@@ -49,7 +49,7 @@ class RulesConfig:
     # Smallest total delivery; below it the cheapest line is raised to make it up.
     minimum_delivery_units: float = 0.01
 
-    # Wall-clock limit for each HiGHS solve of the lexicographic sequence.
+    # Wall-clock limit shared by the HiGHS solves of one lexicographic sequence.
     solver_time_limit_seconds: float = 60.0
 
     def bank_limit(self, total_units: float) -> int:

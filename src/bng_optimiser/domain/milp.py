@@ -256,9 +256,17 @@ def _fix_objective(
     model.highs.passRowName(model.highs.getNumRow() - 1, name)
 
 
-def _run(model: AllocationModel) -> tuple[SolveStatus, np.ndarray | None, float]:
-    """Solve once; return the status, the column values (if feasible) and the objective."""
+def _run(
+    model: AllocationModel, deadline: float | None = None
+) -> tuple[SolveStatus, np.ndarray | None, float]:
+    """Solve once; return the status, the column values (if feasible) and the objective.
+
+    `deadline` (a `time.perf_counter()` value) shortens the time limit so that a sequence
+    of solves shares one budget.
+    """
     highs = model.highs
+    if deadline is not None:
+        highs.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
     highs.run()
     status = highs.getModelStatus()
     has_solution = highs.getInfo().primal_solution_status == 2
@@ -297,6 +305,8 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
     quote on fewer banks is worth a few pounds to the developer and to the bank.
     """
     started = time.perf_counter()
+    # All five goals share one time budget.
+    deadline = started + config.solver_time_limit_seconds
     option_count = len(model.options)
     bank_count = len(model.bank_ids)
     if option_count == 0:
@@ -307,7 +317,7 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
     # 1. Minimum total cost in GBP.
     cost_goal = np.concatenate([model.cost, zeros_banks])
     _set_objective(model, cost_goal)
-    status, values, minimum_cost = _run(model)
+    status, values, minimum_cost = _run(model, deadline)
     if values is None:
         return Allocation(status, seconds=time.perf_counter() - started)
     best = values
@@ -320,7 +330,7 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
         # 3. Then closer tiers, summing tier ranks local 0, adjacent 1, far 2 over rows.
         # 4. Then banks with more stock available (units, after the stock-hold policy).
         # 5. Then the stable order of bank id and stock line ids within each row.
-        rank_in_row = _order_ranks(model)
+        rank_in_row = np.array([o.order_rank for o in model.options], dtype=float)
         goals = [
             (
                 "fix_banks",
@@ -355,7 +365,7 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
             _set_objective(model, goal, maximise=maximise)
             # The previous optimum is feasible here too: start from it.
             model.highs.setSolution(len(best), np.arange(len(best), dtype=np.int32), best)
-            stage_status, stage_values, optimum = _run(model)
+            stage_status, stage_values, optimum = _run(model, deadline)
             if stage_values is None:
                 # A later goal can only fail by the time limit: keep the best allocation so far.
                 status = SolveStatus.TIME_LIMIT
@@ -412,18 +422,6 @@ def _exclude_costly_options(model: AllocationModel, cost_bound: float) -> None:
         columns = np.array(excluded, dtype=np.int32)
         zeros = np.zeros(len(columns))
         model.highs.changeColsBounds(len(columns), columns, zeros, zeros)
-
-
-def _order_ranks(model: AllocationModel) -> np.ndarray:
-    """Rank each option within its row by (bank id, stock line ids), 0 for the first."""
-    ranks = np.zeros(len(model.options))
-    by_row: dict[int, list[int]] = {}
-    for j, index in enumerate(model.option_rows):
-        by_row.setdefault(index, []).append(j)
-    for columns in by_row.values():
-        for rank, j in enumerate(sorted(columns, key=lambda j: model.options[j].order_key)):
-            ranks[j] = rank
-    return ranks
 
 
 def max_served_rows(

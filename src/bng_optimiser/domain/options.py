@@ -5,7 +5,7 @@ Building options is separate from solving (see `milp.py`) so each step can be ti
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .catalogue import Habitat, Ledger
@@ -48,6 +48,8 @@ class Option:
     unit_price: float
     list_unit_price: float
     parts: tuple[OptionPart, ...]
+    # Position within the row's options in the stable order of `order_key`, 0 first.
+    order_rank: int = 0
 
     @property
     def paired(self) -> bool:
@@ -100,12 +102,14 @@ def build_options(
     hold_policy: HoldPolicy = "ignore",
     bank_limit: int,
     config: RulesConfig,
+    prune: bool = True,
 ) -> OptionSet:
     """Build the single and paired options of every row.
 
     `size` is the contract size whose prices are used; `price_factor` scales every unit
     price (a percentage promoter discount) before the optimiser compares them. A missing
     price means no option: prices are never guessed from another habitat or tier.
+    With `prune`, options that no optimal allocation uses are dropped (`prune_dominated`).
     """
     catalogue = reference.catalogue
     available = {
@@ -169,10 +173,74 @@ def build_options(
                         )
                     )
 
-        option_set.options[row.row_id] = found
+        found.sort(key=lambda option: option.order_key)
+        option_set.options[row.row_id] = [
+            replace(option, order_rank=rank) for rank, option in enumerate(found)
+        ]
         if not found:
             option_set.empty[row.row_id] = _empty_reason(row, legal_stock_seen, size)
+    if prune:
+        prune_dominated(option_set, config.cost_tolerance_gbp)
     return option_set
+
+
+def prune_dominated(option_set: OptionSet, cost_tolerance_gbp: float) -> int:
+    """Remove options that no optimal allocation uses; return how many were removed.
+
+    Option B is dominated by option A of the same row and bank (so the same tier and bank
+    stock) when every stock line A draws on is slack (even if every row took its largest
+    draw from that line, the line would not run out), so swapping B for A keeps any
+    allocation feasible, and either:
+
+    - A costs more than `cost_tolerance_gbp` less than B: the swap would undercut the
+      minimum cost by more than the tolerance, so no allocation with B is within it; or
+    - A costs no more than B and comes earlier in the stable order: the swap is at least as
+      good on every goal and strictly better on the last one.
+    """
+    units = {row.row_id: row.units for row in option_set.rows}
+    peak_draw: dict[str, float] = {}
+    for row_id, options in option_set.options.items():
+        row_peak: dict[str, float] = {}
+        for option in options:
+            for part in option.parts:
+                draw = units[row_id] * part.stock_per_unit
+                row_peak[part.stock_id] = max(row_peak.get(part.stock_id, 0.0), draw)
+        for stock_id, draw in row_peak.items():
+            peak_draw[stock_id] = peak_draw.get(stock_id, 0.0) + draw
+    slack = {
+        stock_id
+        for stock_id, draw in peak_draw.items()
+        if draw <= option_set.available.get(stock_id, 0.0)
+    }
+
+    removed = 0
+    for row_id, options in option_set.options.items():
+        by_bank: dict[str, list[Option]] = {}
+        for option in options:
+            by_bank.setdefault(option.bank_id, []).append(option)
+        kept: list[Option] = []
+        for bank_options in by_bank.values():
+            # Cheapest cost and earliest rank among the slack options seen so far.
+            slack_cost: float | None = None
+            slack_rank: int | None = None
+            for option in sorted(bank_options, key=lambda o: (o.unit_price, o.order_rank)):
+                cost = units[row_id] * option.unit_price
+                if slack_cost is not None and slack_rank is not None:
+                    if slack_cost + cost_tolerance_gbp < cost or slack_rank < option.order_rank:
+                        removed += 1
+                        continue
+                kept.append(option)
+                if all(part.stock_id in slack for part in option.parts):
+                    if slack_cost is None:
+                        slack_cost = cost
+                    slack_rank = (
+                        option.order_rank
+                        if slack_rank is None
+                        else min(slack_rank, option.order_rank)
+                    )
+        kept.sort(key=lambda option: option.order_rank)
+        option_set.options[row_id] = kept
+    return removed
 
 
 def _single(
