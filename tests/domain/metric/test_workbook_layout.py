@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 
 from bng_optimiser.domain.catalogue import NET_GAIN_AREA, NET_GAIN_HEDGEROW, Ledger
 from bng_optimiser.domain.exceptions import InvalidInputError
+from bng_optimiser.domain.metric import read_metric
+from bng_optimiser.domain.metric.cells import MAX_SHEET_ROWS
 
 from .builders import MetricWorkbook, Row
 from .conftest import demand_of
@@ -151,3 +156,17 @@ def test_missing_ledger_sheet_warns(read_book):
     # Without a hedgerow sheet no surplus is known, so all of 2 x 0.1 = 0.2 is demand.
     assert demand_of(metric) == [(NET_GAIN_HEDGEROW, pytest.approx(0.2))]
     assert any("no hedgerow trading summary sheet" in w for w in metric.warnings)
+
+
+def test_rows_past_sheet_limit_ignored(catalogue):
+    workbook = openpyxl.load_workbook(io.BytesIO(MetricWorkbook(layout="column").to_bytes()))
+    sheet = workbook["Trading Summary Area Habitats"]
+    while sheet.max_row < MAX_SHEET_ROWS + 100:
+        sheet.append([None, "Cropland - Cereal crops", "Low", 0])
+    sheet.cell(row=MAX_SHEET_ROWS + 50, column=4, value=-1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    metric = read_metric(buffer.getvalue(), catalogue)
+    # The only deficit sits past the row limit, so it is not read.
+    assert metric.demand == []
+    assert any(f"more than {MAX_SHEET_ROWS:,} rows" in w for w in metric.warnings)
