@@ -10,12 +10,16 @@ import httpx
 logger = logging.getLogger(__name__)
 
 # Job states as `GET /jobs/{id}` reports them; polling stops at any terminal one.
-ACTIVE_STATES = frozenset({"queued", "started", "deferred", "scheduled"})
-TERMINAL_STATES = frozenset({"finished", "failed", "canceled", "stopped"})
+ACTIVE_STATES = frozenset({"queued", "started", "canceling"})
+TERMINAL_STATES = frozenset({"finished", "failed", "canceled"})
 
 
 class BackendError(Exception):
-    """The API rejected a request; `message` is written for the user, `problems` lists details."""
+    """The API rejected a request.
+
+    `message` is the first line to show a user; `problems` holds every line of the API's
+    detail, starting with `message`, such as each invalid row of an import.
+    """
 
     def __init__(self, message: str, *, status_code: int | None = None, problems=None) -> None:
         super().__init__(message)
@@ -59,9 +63,7 @@ def _error_from_response(response: httpx.Response) -> BackendError:
         body = {"detail": response.text[:500] or response.reason_phrase}
     detail = body.get("detail", body.get("error", body)) if isinstance(body, dict) else body
     problems = _problems_from_detail(detail)
-    message = (
-        problems[0] if len(problems) == 1 else f"{response.status_code} {response.reason_phrase}"
-    )
+    message = problems[0] if problems else f"{response.status_code} {response.reason_phrase}"
     if response.status_code == 503:
         return BackendUnavailable(message, status_code=503, problems=problems)
     return BackendError(message, status_code=response.status_code, problems=problems)
@@ -121,9 +123,9 @@ class ApiClient:
     def reference_version(self) -> dict:
         return self._json("GET", "/reference/version")
 
-    def promoters(self) -> list[dict]:
-        body = self._json("GET", "/promoters")
-        return body.get("items", []) if isinstance(body, dict) else body
+    def promoters(self) -> list[str]:
+        """Return the names of the promoters whose terms `POST /jobs` accepts."""
+        return [str(name) for name in self._json("GET", "/promoters")]
 
     def bank_locations(self) -> dict[str, str]:
         """Return bank id -> LPA code, or an empty mapping when the API has no banks route."""

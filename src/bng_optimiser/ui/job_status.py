@@ -37,6 +37,9 @@ def store_job(job: dict, *, mode: str, request: dict | None = None) -> None:
 def _merge_status(job: dict, latest: dict) -> dict:
     merged = {**job, **latest}
     merged["mode"], merged["request"] = job.get("mode"), job.get("request")
+    # A running job reports `started` until its worker has stopped it.
+    if job.get("cancel_requested") and merged.get("status") in ("queued", "started"):
+        merged["status"] = "canceling"
     return merged
 
 
@@ -45,6 +48,8 @@ def _progress_text(job: dict) -> tuple[float, str]:
     percent = max(0, min(100, int(progress.get("percent") or 0)))
     if job["status"] == "queued":
         return percent / 100, "Queued: waiting for a free worker"
+    if job["status"] == "canceling":
+        return percent / 100, "Canceling: waiting for the worker to stop"
     stage = progress.get("stage") or "working"
     return percent / 100, f"Working: {stage} ({percent} %)"
 
@@ -57,16 +62,15 @@ def poll_job() -> None:
         st.rerun()
     backend = backend_for_job(job)
 
-    if st.button("Cancel", key="cancel_job"):
+    if job["status"] != "canceling" and st.button("Cancel", key="cancel_job"):
         try:
             latest = backend.cancel_job(job["job_id"])
         except BackendError as error:
             st.error(f"Could not cancel the job: {error.message}")
         else:
+            # "canceling" stays active: polling goes on until the worker has stopped the job.
             latest.setdefault("status", "canceled")
-            if latest["status"] in ACTIVE_STATES:
-                latest["status"] = "canceled"
-            st.session_state[JOB_KEY] = _merge_status(job, latest)
+            st.session_state[JOB_KEY] = _merge_status({**job, "cancel_requested": True}, latest)
             logger.info("job %s canceled by the user", job["job_id"])
             st.rerun()
 
@@ -104,6 +108,8 @@ def show_outcome(job: dict, show_result) -> None:
         error = job.get("error") or {}
         st.error(f"The quote failed: {error.get('message') or 'no reason was given'}")
         detail = error.get("detail")
+        if isinstance(detail, dict):
+            detail = [f"{key}: {value}" for key, value in detail.items()]
         if isinstance(detail, list):
             for line in detail:
                 st.markdown(f"- {line}")

@@ -16,7 +16,11 @@ from functools import lru_cache
 
 from pydantic import ValidationError
 
+from bng_optimiser.domain.embedded import EmbeddedSource, load_static
+from bng_optimiser.domain.engine import quote
 from bng_optimiser.domain.exceptions import InvalidInputError
+from bng_optimiser.domain.metric import read_metric
+from bng_optimiser.domain.reference import ReferenceSource
 from bng_optimiser.domain.request import QuoteRequest
 
 logger = logging.getLogger(__name__)
@@ -30,10 +34,8 @@ class JobCanceled(Exception):
 
 
 @lru_cache(maxsize=1)
-def embedded_source():
+def embedded_source() -> EmbeddedSource:
     """Return the process-wide source of the reference data shipped in the package."""
-    from bng_optimiser.domain.embedded import EmbeddedSource
-
     return EmbeddedSource()
 
 
@@ -52,11 +54,15 @@ def _failure(code: str, message: str, detail=None) -> dict:
 
 
 class LocalBackend:
-    """Quotes on the embedded reference data in a thread, one solve at a time per session."""
+    """Quotes in a worker thread, one solve at a time per session.
+
+    `source` gives the reference data; None means the sample banks shipped in the package.
+    """
 
     mode = "standalone"
 
-    def __init__(self) -> None:
+    def __init__(self, source: ReferenceSource | None = None) -> None:
+        self.source = source if source is not None else embedded_source()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bng-quote")
         self._jobs: dict[str, _LocalJob] = {}
 
@@ -114,14 +120,14 @@ class LocalBackend:
                 **_failure("unknown_job", f"job {job_id!r} is not known here"),
             }
         job.cancel_requested.set()
-        if job.future is not None:
-            job.future.cancel()
         logger.info("local job %s cancel requested", job_id)
+        if job.future is not None and not job.future.cancel() and not job.future.done():
+            # A running solve stops at its next progress report.
+            return {"job_id": job_id, "status": "canceling"}
         return self.job_status(job_id)
 
     def _solve(self, job: _LocalJob, request: QuoteRequest) -> dict:
         """Run one quote on the worker thread; never raises, so the status shows every outcome."""
-        from bng_optimiser.domain.engine import quote
 
         def progress(stage: str, percent: int) -> None:
             if job.cancel_requested.is_set():
@@ -131,7 +137,7 @@ class LocalBackend:
         job.started = True
         try:
             progress("loading data", 5)
-            reference = embedded_source().load()
+            reference = self.source.load()
             result = quote(request, reference, progress=progress)
         except JobCanceled:
             logger.info("local job %s canceled", job.job_id)
@@ -149,17 +155,14 @@ class LocalBackend:
         logger.info("local job %s finished with status %s", job.job_id, result.status)
         return {"status": "finished", "cached": False, "result": result.model_dump(mode="json")}
 
-    def promoters(self) -> list[dict]:
+    def promoters(self) -> list[str]:
         return []
 
     def bank_locations(self) -> dict[str, str]:
-        return {bank.bank_id: bank.lpa_code for bank in embedded_source().load().banks.values()}
+        return {bank.bank_id: bank.lpa_code for bank in self.source.load().banks.values()}
 
     def read_metric(self, filename: str, content: bytes) -> dict:
         """Read a statutory metric workbook in process; raises InvalidInputError for a bad file."""
-        from bng_optimiser.domain.embedded import load_static
-        from bng_optimiser.domain.metric import read_metric
-
         catalogue, _geography = load_static()
         return read_metric(content, catalogue).model_dump(mode="json")
 

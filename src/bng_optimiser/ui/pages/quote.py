@@ -158,9 +158,9 @@ def _demand_editor(catalogue) -> pd.DataFrame:
     )
 
 
-def _option_inputs(promoters: list[dict]) -> dict:
+def _option_inputs(promoters: list[str]) -> dict:
     columns = st.columns(3)
-    promoter_names = [NO_PROMOTER] + [p["name"] for p in promoters if "name" in p]
+    promoter_names = [NO_PROMOTER, *promoters]
     promoter = columns[0].selectbox(
         "Promoter",
         promoter_names,

@@ -1,0 +1,98 @@
+"""Fixtures of the UI tests: the Streamlit app under AppTest, in-process or against the real stack.
+
+The API, the workers, PostgreSQL and Redis are the real ones from `tests.api.stack`; this folder
+gets its own database and Redis database so it never shares state with the API tests.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bng_optimiser.domain.embedded import EmbeddedSource
+from bng_optimiser.domain.reference import ReferenceData
+from bng_optimiser.settings import get_settings
+from bng_optimiser.ui.standalone import LocalBackend
+from tests.api.stack import (  # noqa: F401
+    ADMIN_TOKEN,
+    TEST_REDIS_DB,
+    api,
+    create_database,
+    drop_database,
+    queue_name,
+    redis,
+    stack_env,
+    workers,
+)
+from tests.ui.banks import write_bank_folder
+from tests.ui.helpers import JOB_WAIT_SECONDS
+
+# Redis database of the UI tests; the API tests use TEST_REDIS_DB.
+UI_REDIS_DB = TEST_REDIS_DB + 2
+
+
+class GatedSource:
+    """A real embedded source whose `load` waits until the test opens the gate.
+
+    It holds a solve at its first stage, so the tests can see a job `started` and `queued`
+    behind it without depending on how fast the engine is.
+    """
+
+    def __init__(self, inner: EmbeddedSource) -> None:
+        self.inner = inner
+        self.gate = threading.Event()
+
+    def current_version(self) -> str:
+        return self.inner.current_version()
+
+    def load(self) -> ReferenceData:
+        self.gate.wait(JOB_WAIT_SECONDS)
+        return self.inner.load()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    url = create_database()
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return f"redis://127.0.0.1:6379/{UI_REDIS_DB}"
+
+
+@pytest.fixture
+def standalone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run the app with no backend configured."""
+    monkeypatch.delenv("BACKEND_URL", raising=False)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def backend_at(monkeypatch: pytest.MonkeyPatch):
+    """Return a function that points the app at a backend URL for this test."""
+
+    def point(url: str) -> None:
+        monkeypatch.setenv("BACKEND_URL", url)
+        get_settings.cache_clear()
+
+    yield point
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def tiny_source(tmp_path: Path) -> EmbeddedSource:
+    return EmbeddedSource(write_bank_folder(tmp_path / "banks"))
+
+
+@pytest.fixture
+def local_backend(tiny_source: EmbeddedSource) -> Iterator[LocalBackend]:
+    backend = LocalBackend(tiny_source)
+    yield backend
+    backend.shutdown()
