@@ -106,7 +106,7 @@ def _data(row: Row, decoy: bool) -> list[object]:
         row.change,
     ]
     if decoy:
-        # A wrong number under the decoy heading; reading it would change every result.
+        # A wrong number under the decoy heading, so reading it would change every result.
         values += [None, None, "Units available", 99.0]
     return values
 

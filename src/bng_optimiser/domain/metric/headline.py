@@ -11,7 +11,7 @@ from .models import HeadlineFigures
 
 DEFAULT_TARGET = 0.10
 
-# Row labels of the headline table, matched after `fold_text` folding; the first match wins.
+# Row labels of the headline table after `fold_text`, in the order they are tried.
 _UNIT_LABELS: tuple[tuple[str, Ledger], ...] = (
     ("hedgerow", Ledger.HEDGEROW),
     ("watercourse", Ledger.WATERCOURSE),
@@ -76,7 +76,7 @@ def _read_target_table(
         if target_col is None or baseline_col is None:
             continue
         first_col = min(target_col, baseline_col)
-        # The three ledger rows follow the header; a few blank or note rows may sit between.
+        # The three ledger rows follow the header, with perhaps a few blank or note rows between.
         for number, data in rows[position + 1 : position + 8]:
             ledger = _ledger_of_label(data, first_col)
             if ledger is None or ledger in figures:

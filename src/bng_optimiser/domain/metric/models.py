@@ -42,7 +42,7 @@ class HeadlineFigures:
 
 
 class MetricDemandRow(DemandItem):
-    """A demand row from the workbook; pass it to `QuoteRequest.demand` as it is."""
+    """A demand row from the workbook, which `QuoteRequest.demand` accepts as it is."""
 
     ledger: Ledger
 

@@ -34,7 +34,7 @@ from .models import (
     TradingRow,
 )
 
-# Unit changes are sums of float products in the workbook; anything smaller than this is
+# Unit changes are sums of float products in the workbook, so anything smaller than this is
 # rounding noise, not a deficit or surplus.
 UNITS_TOLERANCE = 1e-9
 
@@ -56,7 +56,7 @@ _LOW = band_rank("Low")
 
 @dataclass(eq=False)
 class _Entry:
-    """A deficit or surplus row during offsetting; `left` shrinks as units are used."""
+    """A deficit or surplus row during offsetting, whose `left` shrinks as units are used."""
 
     row: TradingRow
     label: str
@@ -174,7 +174,7 @@ def _checked_row(habitat: str, units: float, ledger: Ledger, where: str) -> Metr
 
 
 def _resolve(row: TradingRow, order: int, catalogue: Catalogue, notes: list[str]) -> _Entry:
-    """Match a row to its catalogue habitat; unknown names keep the workbook label."""
+    """Match a row to its catalogue habitat, keeping the workbook label for unknown names."""
     label = _LABEL_ALIASES.get(normalise(row.habitat), row.habitat)
     habitat: Habitat | None
     try:
@@ -240,7 +240,7 @@ def _offset_deficits(
     offsets: list[OffsetEntry],
     notes: list[str],
 ) -> float:
-    """Cover deficits with surplus, highest band deficits first; return the units covered.
+    """Cover deficits with surplus, highest band deficits first, and return the units covered.
 
     Each deficit takes the same habitat first, then the lowest band that may cover it, then
     its own broad habitat, so higher-band surplus stays for the deficits only it can cover.
@@ -291,7 +291,10 @@ def _offset_deficits(
 def _cover_requirement(
     ledger: Ledger, requirement: float, surpluses: list[_Entry], offsets: list[OffsetEntry]
 ) -> float:
-    """Cover the net gain requirement with surplus left, highest band first; return units used."""
+    """Cover the net gain requirement with the surplus left, highest band first.
+
+    Returns the units used.
+    """
     remaining = requirement
     for surplus in sorted(surpluses, key=lambda s: (-s.rank, -s.left, s.order)):
         if remaining <= UNITS_TOLERANCE:

@@ -34,8 +34,8 @@ DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 DEFAULT_MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 
 ZIP_SIGNATURE = b"PK"
-# Excel saves a password-protected workbook inside an OLE2 compound file; old .xls files
-# use the same container.
+# Excel saves a password-protected workbook inside an OLE2 compound file, and old .xls
+# files use the same container.
 OLE2_SIGNATURE = bytes.fromhex("D0CF11E0")
 
 # Every trading summary sheet name contains these words ("Trading Summary Area Habitats",
@@ -99,7 +99,7 @@ def read_workbook(
     try:
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it drops, such as conditional formatting
-            # extensions; they do not affect cached cell values.
+            # extensions, which do not affect cached cell values.
             warnings.simplefilter("ignore", UserWarning)
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
