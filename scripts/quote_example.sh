@@ -8,4 +8,5 @@ scripts/bootstrap.sh
 exec .venv/bin/bng-optimiser quote \
     --lpa "Cheshire West and Chester" \
     --nca "Shropshire, Cheshire and Staffordshire Plain" \
+    --waterbody GB112068060280 \
     --demand examples/demand_cheshire.csv "$@"
