@@ -30,8 +30,9 @@ BIN = Path(sys.executable).parent
 POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_HOST = "127.0.0.1"
 REDIS_PORT = 6379
-# Redis database reserved for these tests; it is flushed before each test.
-TEST_REDIS_DB = 5
+# Redis database reserved for these tests, flushed before each test; development stacks use
+# other numbers, so a test run never wipes them.
+TEST_REDIS_DB = 12
 ADMIN_TOKEN = "test-admin-token"
 # Polling limits for subprocess start-up and job completion on a loaded 2-core machine.
 START_TIMEOUT_SECONDS = 60.0
