@@ -37,7 +37,7 @@ from ..domain.bank_files import (
 from ..domain.exceptions import DataFileError
 from ..domain.reference import ContractSize, PriceKey, Tier
 from .models import BankRow, PriceRow, StockHoldRow, StockLineRow
-from .source import read_catalogue, read_geography
+from .source import read_catalogue, read_geography, read_reference
 from .versions import current_version_label, lock_reference_data, record_version
 
 logger = logging.getLogger(__name__)
@@ -80,11 +80,8 @@ def export(session: Session, directory: Path | str) -> list[Path]:
 
     The files import back to the same content. Returns the paths written.
     """
-    from .source import read_reference  # local: export needs no catalogue when run alone
-
     snapshot = read_reference(session, current_version_label(session))
-    tables = BankTables(banks=snapshot.banks, stock=snapshot.stock, prices=snapshot.prices)
-    return write_bank_files(tables, Path(directory))
+    return write_bank_files(snapshot, Path(directory))
 
 
 def _read(source: Path | str | bytes, catalogue, geography) -> BankTables:  # type: ignore[no-untyped-def]
@@ -145,16 +142,17 @@ def _check_against_database(session: Session, tables: BankTables) -> None:
 
     held = _active_holds(session, imported)
     for stock_id, units in sorted(held.items()):
-        line = tables.stock.get(stock_id)
-        if line is None:
+        held_line = tables.stock.get(stock_id)
+        if held_line is None:
             problems.append(
                 f"stock: stock_id {stock_id!r} is missing from the file but accepted quotes "
                 f"hold {units:g} units of it; keep the line or release those quotes first"
             )
-        elif line.units_held + UNITS_TOLERANCE < units:
+        elif held_line.units_held + UNITS_TOLERANCE < units:
             problems.append(
-                f"stock: stock_id {stock_id!r} has units_held {line.units_held:g}, less than the "
-                f"{units:g} units held by accepted quotes; units_held must be at least {units:g}"
+                f"stock: stock_id {stock_id!r} has units_held {held_line.units_held:g}, less "
+                f"than the {units:g} units held by accepted quotes; units_held must be at least "
+                f"{units:g}"
             )
     if problems:
         raise DataFileError(problems)

@@ -246,7 +246,7 @@ def _insert_quote(
 
 
 def _line_rows(quote_id: int, result: QuoteResult) -> list[QuoteLineRow]:
-    rows = []
+    rows: list[QuoteLineRow] = []
     for line in result.lines:
         rows.append(QuoteLineRow(
             quote_id=quote_id, position=len(rows), kind="allocation", row_id=line.row_id,

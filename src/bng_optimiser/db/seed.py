@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from ..domain.embedded import REFERENCE_DIR, EmbeddedSource, load_static
 from .models import (
     BankRow,
+    Base,
     HabitatRow,
     LpaNeighbourRow,
     LpaRow,
@@ -81,7 +82,7 @@ def seed(session: Session, *, who: str = "seed") -> SeedReport:
 
 
 def _insert_missing(
-    session: Session, model: type, rows: list[dict[str, Any]], *, skip_existing: bool = True
+    session: Session, model: type[Base], rows: list[dict[str, Any]], *, skip_existing: bool = True
 ) -> int:
     if not rows:
         return 0
@@ -91,8 +92,8 @@ def _insert_missing(
     total = 0
     # Batches keep each statement well under PostgreSQL's limit of 65,535 bind parameters.
     for start in range(0, len(rows), 2000):
-        result = session.execute(statement.returning(*model.__table__.primary_key.columns),
-                                 rows[start:start + 2000])
+        keys = inspect(model).primary_key
+        result = session.execute(statement.returning(*keys), rows[start:start + 2000])
         total += len(result.all())
     return total
 

@@ -133,13 +133,13 @@ def read_geography(session: Session) -> Geography:
         for row in session.scalars(select(NcaRow).order_by(NcaRow.number))
     }
     lpa_neighbours: dict[str, set[str]] = defaultdict(set)
-    for a, b in session.execute(select(LpaNeighbourRow.lpa_a, LpaNeighbourRow.lpa_b)):
-        lpa_neighbours[a].add(b)
-        lpa_neighbours[b].add(a)
+    for lpa_a, lpa_b in session.execute(select(LpaNeighbourRow.lpa_a, LpaNeighbourRow.lpa_b)):
+        lpa_neighbours[lpa_a].add(lpa_b)
+        lpa_neighbours[lpa_b].add(lpa_a)
     nca_neighbours: dict[int, set[int]] = defaultdict(set)
-    for a, b in session.execute(select(NcaNeighbourRow.nca_a, NcaNeighbourRow.nca_b)):
-        nca_neighbours[a].add(b)
-        nca_neighbours[b].add(a)
+    for nca_a, nca_b in session.execute(select(NcaNeighbourRow.nca_a, NcaNeighbourRow.nca_b)):
+        nca_neighbours[nca_a].add(nca_b)
+        nca_neighbours[nca_b].add(nca_a)
     waterbodies = {
         row.wbid: Waterbody(row.wbid, row.name, row.operational_catchment)
         for row in session.scalars(select(WaterbodyRow).order_by(WaterbodyRow.wbid))
