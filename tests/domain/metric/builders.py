@@ -28,12 +28,13 @@ SHEET_NAMES = {
 class Row:
     """One trading summary row: habitat, band text and project-wide unit change.
 
-    `change` may be text, to write what a broken formula leaves in the cell.
+    `change` may be text, to write what a broken formula leaves in the cell, or None for a
+    formula that was never calculated.
     """
 
     habitat: str
     band: str | None
-    change: float | str
+    change: float | str | None
     group: str | None = None
 
 

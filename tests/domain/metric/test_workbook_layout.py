@@ -170,3 +170,10 @@ def test_rows_past_sheet_limit_ignored(catalogue):
     # The only deficit sits past the row limit, so it is not read.
     assert metric.demand == []
     assert any(f"more than {MAX_SHEET_ROWS:,} rows" in w for w in metric.warnings)
+
+
+def test_blank_change_cells_warn(read_book):
+    # A formula that Excel never calculated has no saved value, which openpyxl reads as None.
+    metric = read_book(MetricWorkbook(area=[Row(MODIFIED, "Low", None)], layout="column"))
+    assert metric.demand == []
+    assert any("has 1 habitat row(s) but no project-wide unit change" in w for w in metric.warnings)

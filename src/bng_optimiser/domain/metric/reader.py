@@ -262,6 +262,7 @@ def read_trading_rows(
     columns: _Columns | None = None
     section_band: str | None = None
     section_text = "no band section above it"
+    blank_changes = 0
 
     for number, values in sheet_rows(worksheet, sheet_name, notes):
         header = _match_header(values)
@@ -281,6 +282,7 @@ def read_trading_rows(
             continue
         change_cell = cell(values, columns.change)
         if change_cell is None:
+            blank_changes += 1
             continue
         change = to_number(change_cell)
         if change is None:
@@ -314,6 +316,12 @@ def read_trading_rows(
         raise InvalidInputError(
             f"sheet {sheet_name!r} has no header row with a 'Project-wide unit change' column "
             "next to a habitat column; it does not look like a metric trading summary"
+        )
+    if blank_changes and not rows:
+        notes.append(
+            f"sheet {sheet_name!r} has {blank_changes} habitat row(s) but no project-wide unit "
+            "change values. A workbook never saved by Excel has no formula results, so open "
+            "it in Excel, save it and read it again"
         )
     return rows, notes
 
