@@ -185,3 +185,20 @@ def test_demand_rows_fit_quote_request(read_book):
     assert "ledger" not in request.model_dump()["demand"][0]
     plain = QuoteRequest(lpa_code="E60000016", nca_number=61, demand=metric.demand_items())
     assert plain.demand[2].habitat == NET_GAIN_AREA
+
+
+def test_very_low_deficit_takes_any_band(read_book):
+    # V.Low area losses need no like-for-like compensation, so any area surplus covers them.
+    metric = read_book(
+        area_book(
+            Row("Urban - Developed land; sealed surface", "V.Low", -0.5),
+            Row("Urban - Unvegetated garden", "V.Low", 0.2),
+            Row(CEREAL, "Low", 1),
+        )
+    )
+    assert metric.demand == []
+    # The lowest band goes first: 0.2 of V.Low, then 0.5 - 0.2 = 0.3 of Cereal crops.
+    assert [(o.surplus_habitat, o.units) for o in metric.offsets] == [
+        ("Urban - Unvegetated garden", pytest.approx(0.2)),
+        (CEREAL, pytest.approx(0.3)),
+    ]
