@@ -129,7 +129,7 @@ def _seed(args: argparse.Namespace, url: str) -> int:
         report = seed(session, who=_who(None))
     added = ", ".join(f"{count} {table}" for table, count in report.inserted.items() if count)
     if report.version is None:
-        sys.stdout.write("nothing to seed: the database already holds the shipped data\n")
+        sys.stdout.write("nothing to seed: the database already contains the shipped data\n")
     else:
         sys.stdout.write(f"seeded {added}; reference data version {report.version}\n")
     return EXIT_OK
@@ -162,7 +162,7 @@ def _version(args: argparse.Namespace, url: str) -> int:
     with session_scope(make_session_factory(url)) as session:
         row = latest_version(session)
     if row is None:
-        sys.stderr.write("the database holds no reference data; run `bng-optimiser db seed`\n")
+        sys.stderr.write("the database contains no reference data; run `bng-optimiser db seed`\n")
         return EXIT_BAD_INPUT
     sys.stdout.write(
         f"{version_label(row)}  {row.created_at:%Y-%m-%d %H:%M:%S %Z}  by {row.created_by}\n"
@@ -171,8 +171,8 @@ def _version(args: argparse.Namespace, url: str) -> int:
     return EXIT_OK
 
 
-def _who(given: str | None) -> str:
-    return given or f"cli:{getpass.getuser()}"
+def _who(name: str | None) -> str:
+    return name or f"cli:{getpass.getuser()}"
 
 
 ACTIONS: dict[str, Callable[[argparse.Namespace, str], int]] = {

@@ -6,7 +6,7 @@ from ..domain.exceptions import BngError
 
 
 class NoReferenceDataError(BngError):
-    """The database holds no reference data version yet (it has not been seeded)."""
+    """The database contains no reference data version yet (it has not been seeded)."""
 
 
 class QuoteNotFoundError(BngError, LookupError):

@@ -53,7 +53,7 @@ def import_banks(session: Session, source: Path | str | bytes, who: str) -> str:
     holding banks.csv, stock.csv and prices.csv. `who` is recorded on the new version.
 
     Returns the version label after the import; it is the previous label when the file
-    matches what the database already holds. Raises DataFileError listing every bad row.
+    matches what the database already contains. Raises DataFileError listing every bad row.
     """
     lock_reference_data(session)
     catalogue = read_catalogue(session)

@@ -54,7 +54,7 @@ def current_version_label(session: Session) -> str:
     ).first()
     if row is None:
         raise NoReferenceDataError(
-            "the database holds no reference data; run `bng-optimiser db seed` or import banks"
+            "the database contains no reference data; run `bng-optimiser db seed` or import banks"
         )
     return f"v{row.id}-{row.content_hash[:HASH_LABEL_DIGITS]}"
 
