@@ -225,10 +225,10 @@ def _read_content(workbook: Any, label: str) -> WorkbookContent:
 def _list_names(names: list[str]) -> str:
     if not names:
         return "none"
-    shown = ", ".join(repr(n) for n in names[:12])
+    listed = ", ".join(repr(n) for n in names[:12])
     if len(names) > 12:
-        shown += f" and {len(names) - 12} more"
-    return shown
+        listed += f" and {len(names) - 12} more"
+    return listed
 
 
 def find_trading_sheets(sheet_names: list[str]) -> dict[Ledger, str]:
