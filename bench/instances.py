@@ -1,0 +1,173 @@
+"""Seeded benchmark instances: banks, stock, prices and a request, built in memory.
+
+Every instance uses the real catalogue and geography and a site in Cheshire West and Chester
+(LPA E60000016, NCA 61). About one bank in ten sits in the site's LPA or a neighbouring LPA, so
+every instance has local, adjacent and far options. The same size and seed always give the
+same instance.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from bng_optimiser.domain.catalogue import FELLED_WOODLAND, PRIORITY_WATERCOURSE, Ledger
+from bng_optimiser.domain.embedded import load_static
+from bng_optimiser.domain.reference import (
+    CONTRACT_SIZES,
+    TIERS,
+    Bank,
+    ContractSize,
+    PriceKey,
+    ReferenceData,
+    StockLine,
+    Tier,
+)
+from bng_optimiser.domain.request import DemandItem, QuoteRequest
+
+SITE_LPA = "E60000016"  # Cheshire West and Chester
+SITE_NCA = 61  # Shropshire, Cheshire and Staffordshire Plain
+SITE_WATERBODY = "GB112068060280"  # Gowy and tribs (Source to Milton Brook)
+
+# Size name -> (banks, demand rows).
+SIZES: dict[str, tuple[int, int]] = {
+    "small": (5, 3),
+    "medium": (20, 8),
+    "large": (60, 20),
+    "xlarge": (200, 40),
+    "huge": (1_000, 100),
+}
+DEFAULT_SEED = 7
+
+# Local price by band, GBP per unit; the same scale as the shipped sample banks.
+BASE_PRICE = {"V.Low": 14_000, "Low": 20_000, "Medium": 26_000, "High": 34_000,
+              "V.High": 48_000}
+WATERCOURSE_PRICE_FACTOR = 4.0
+TIER_FACTOR = {Tier.LOCAL: 1.0, Tier.ADJACENT: 1.35, Tier.FAR: 1.8}
+SIZE_FACTOR = {ContractSize.FRACTIONAL: 1.12, ContractSize.SMALL: 1.05,
+               ContractSize.MEDIUM: 1.0, ContractSize.LARGE: 0.92}
+# Habitats that most banks sell. Banks draw three quarters of their stock from these, and
+# demand rows name them because most developments owe a few common habitats.
+COMMON_HABITATS = (
+    "Grassland - Modified grassland",
+    "Sparsely vegetated land - Ruderal/Ephemeral",
+    "Woodland and forest - Other coniferous woodland",
+    "Grassland - Other neutral grassland",
+    "Heathland and shrub - Mixed scrub",
+    "Heathland and shrub - Hawthorn scrub",
+    "Heathland and shrub - Bramble scrub",
+    "Woodland and forest - Other woodland; broadleaved",
+    "Lakes - Ponds (non-priority habitat)",
+    "Individual trees - Rural tree",
+    "Woodland and forest - Lowland mixed deciduous woodland",
+    "Grassland - Traditional orchards",
+    "Wetland - Reedbeds",
+    "Native hedgerow",
+    "Line of trees",
+    "Species-rich native hedgerow",
+    "Ditches",
+    "Other rivers and streams",
+)
+# High demand must be met by the same habitat, so it names the two most common High habitats.
+COMMON_HIGH_DEMAND = (
+    "Woodland and forest - Lowland mixed deciduous woodland",
+    "Grassland - Traditional orchards",
+)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A named benchmark problem: the reference data and the request to quote on it."""
+
+    name: str
+    reference: ReferenceData
+    request: QuoteRequest
+
+    @property
+    def summary(self) -> str:
+        return (f"{len(self.reference.banks)} banks, {len(self.reference.stock)} stock lines, "
+                f"{len(self.reference.prices)} prices, {len(self.request.demand)} rows")
+
+
+def build_instance(size: str, seed: int = DEFAULT_SEED) -> Instance:
+    """Build the instance of a size in SIZES; raise ValueError naming the valid sizes."""
+    if size not in SIZES:
+        raise ValueError(f"benchmark size {size!r} is not one of {', '.join(SIZES)}")
+    bank_count, row_count = SIZES[size]
+    rng = random.Random(f"{size}-{seed}")
+    catalogue, geography = load_static()
+
+    near_lpas = sorted({SITE_LPA} | set(geography.lpa_neighbours[SITE_LPA]) & set(geography.lpas))
+    all_lpas = sorted(geography.lpas)
+    all_ncas = sorted(geography.ncas)
+    waterbodies = sorted(geography.waterbodies)
+    supply = [h for h in catalogue.habitats.values()
+              if not h.net_gain and h.label not in (FELLED_WOODLAND, PRIORITY_WATERCOURSE)]
+
+    common = [h for h in supply if h.label in COMMON_HABITATS]
+    banks: dict[str, Bank] = {}
+    stock: dict[str, StockLine] = {}
+    prices: dict[PriceKey, float] = {}
+    for number in range(1, bank_count + 1):
+        bank_id = f"B{number:04d}"
+        near = rng.random() < 0.1
+        lpa = rng.choice(near_lpas if near else all_lpas)
+        waterbody = rng.choice([SITE_WATERBODY, *waterbodies[:50]]) if rng.random() < 0.3 else None
+        banks[bank_id] = Bank(bank_id, f"Bench bank {number}", lpa, rng.choice(all_ncas), waterbody)
+
+        # One bank in ten is a large bank that stocks every common habitat and 10 others.
+        # The rest stock 8 to 20 habitats, mostly common ones.
+        if rng.random() < 0.1:
+            habitats = common + rng.sample(supply, 10)
+        else:
+            count = rng.randint(8, 20)
+            common_count = count * 3 // 4
+            habitats = rng.sample(common, common_count) + rng.sample(supply, count - common_count)
+        habitats = list(dict.fromkeys(habitats))
+
+        bank_factor = rng.uniform(0.85, 1.15)
+        for line_number, habitat in enumerate(habitats, start=1):
+            stock_id = f"{bank_id}-S{line_number:02d}"
+            stock[stock_id] = StockLine(stock_id, bank_id, habitat.label,
+                                        round(rng.uniform(0.5, 15.0), 2))
+            base = BASE_PRICE[habitat.band] * bank_factor * rng.uniform(0.95, 1.05)
+            if habitat.ledger is Ledger.WATERCOURSE:
+                base *= WATERCOURSE_PRICE_FACTOR
+            for contract_size in CONTRACT_SIZES:
+                for tier in TIERS:
+                    price = base * TIER_FACTOR[tier] * SIZE_FACTOR[contract_size]
+                    prices[(bank_id, habitat.label, contract_size, tier)] = round(price, 2)
+
+    reference = ReferenceData(catalogue=catalogue, geography=geography, banks=banks, stock=stock,
+                              prices=prices, label=f"bench {size}")
+    request = QuoteRequest(
+        lpa_code=SITE_LPA,
+        nca_number=SITE_NCA,
+        waterbody_id=SITE_WATERBODY,
+        demand=_demand(rng, row_count, supply),
+    )
+    return Instance(size, reference, request)
+
+
+def _demand(rng: random.Random, row_count: int, supply: list) -> list[DemandItem]:
+    bands = {h.label: h.band for h in supply}
+    medium = [label for label in COMMON_HABITATS if bands.get(label) == "Medium"]
+    low = [label for label in COMMON_HABITATS if bands.get(label) == "Low"]
+
+    demand = []
+    for _ in range(row_count):
+        draw = rng.random()
+        if draw < 0.10:
+            label = rng.choice(["Native hedgerow", "Line of trees", "Net Gain (Hedgerows)"])
+        elif draw < 0.15:
+            label = rng.choice(["Ditches", "Net Gain (Watercourses)"])
+        elif draw < 0.30:
+            label = "Net Gain (Low-equivalent)"
+        elif draw < 0.55:
+            label = rng.choice(low)
+        elif draw < 0.90:
+            label = rng.choice(medium)
+        else:
+            label = rng.choice(COMMON_HIGH_DEMAND)
+        demand.append(DemandItem(habitat=label, units=round(rng.uniform(0.02, 0.6), 3)))
+    return demand
