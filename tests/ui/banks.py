@@ -27,9 +27,19 @@ BNK-T1,Grassland - Other neutral grassland,small,local,1000
 BNK-T1,Native hedgerow,small,local,500
 BNK-T2,Grassland - Other neutral grassland,small,far,1800
 """
+# A third bank for import tests, far from the site and dearer, so quotes never use it.
+EXTRA_BANKS_CSV = """bank_id,name,lpa_code,nca_number,waterbody_id
+BNK-T3,Test Moor Bank,E60000001,15,
+"""
+EXTRA_STOCK_CSV = """stock_id,bank_id,habitat,units_available,units_held
+BNK-T3-S1,BNK-T3,Grassland - Other neutral grassland,3,0
+"""
+EXTRA_PRICES_CSV = """bank_id,habitat,contract_size,tier,price
+BNK-T3,Grassland - Other neutral grassland,small,far,1900
+"""
 # Deliberately invalid: a negative stock figure and a price for an unknown bank.
-BAD_STOCK_CSV = STOCK_CSV + "BNK-T1-S3,BNK-T1,Native hedgerow,-2,0\n"
-BAD_PRICES_CSV = PRICES_CSV + "BNK-NOPE,Native hedgerow,small,local,500\n"
+BAD_STOCK_CSV = EXTRA_STOCK_CSV + "BNK-T3-S2,BNK-T3,Native hedgerow,-2,0\n"
+BAD_PRICES_CSV = EXTRA_PRICES_CSV + "BNK-NOPE,Native hedgerow,small,local,500\n"
 
 # The demand the tests quote: 0.5 + 0.2 = 0.7 units, a small contract (0.1 <= 0.7 < 2.5).
 DEMAND = [
@@ -51,11 +61,22 @@ def write_bank_folder(folder: Path) -> Path:
     return folder
 
 
-def bank_zip(*, bad: bool = False) -> bytes:
-    """Return a zip of the three CSVs; `bad` puts two invalid rows in it."""
+def _zip(banks_csv: str, stock_csv: str, prices_csv: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("banks.csv", BANKS_CSV)
-        archive.writestr("stock.csv", BAD_STOCK_CSV if bad else STOCK_CSV)
-        archive.writestr("prices.csv", BAD_PRICES_CSV if bad else PRICES_CSV)
+        archive.writestr("banks.csv", banks_csv)
+        archive.writestr("stock.csv", stock_csv)
+        archive.writestr("prices.csv", prices_csv)
     return buffer.getvalue()
+
+
+def bank_zip() -> bytes:
+    """Return a zip of the three CSVs of BNK-T1 and BNK-T2."""
+    return _zip(BANKS_CSV, STOCK_CSV, PRICES_CSV)
+
+
+def extra_bank_zip(*, bad: bool = False) -> bytes:
+    """Return a zip of BNK-T3 alone; `bad` adds two invalid rows."""
+    if bad:
+        return _zip(EXTRA_BANKS_CSV, BAD_STOCK_CSV, BAD_PRICES_CSV)
+    return _zip(EXTRA_BANKS_CSV, EXTRA_STOCK_CSV, EXTRA_PRICES_CSV)
