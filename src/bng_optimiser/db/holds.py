@@ -120,7 +120,8 @@ def accept_quote(session: Session, reference: str, *, hold_days: int = 30) -> li
 def release_holds(session: Session, reference: str) -> list[Hold]:
     """Release the active holds of quote `reference`; flushes, no commit.
 
-    Returns the holds released (an empty list if the quote has no active holds). Raises QuoteNotFoundError.
+    Returns the holds released, an empty list if the quote has no active holds.
+    Raises QuoteNotFoundError.
     """
     lock_reference_data(session)
     quote = find_quote_row(session, reference)

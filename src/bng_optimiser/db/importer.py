@@ -22,8 +22,8 @@ from collections import defaultdict
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import String, all_, any_, bindparam, delete, func, select
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -128,7 +128,7 @@ def _check_against_database(session: Session, tables: BankTables) -> None:
     owners = dict(
         session.execute(
             select(StockLineRow.stock_id, StockLineRow.bank_id).where(
-                StockLineRow.stock_id.in_(list(tables.stock))
+                StockLineRow.stock_id == any_(_text_array("stock_ids", list(tables.stock)))
             )
         ).all()
     )
@@ -162,7 +162,8 @@ def _active_holds(session: Session, bank_ids: list[str]) -> dict[str, float]:
     rows = session.execute(
         select(StockHoldRow.stock_id, func.sum(StockHoldRow.units))
         .join(StockLineRow, StockLineRow.stock_id == StockHoldRow.stock_id)
-        .where(StockHoldRow.status == "active", StockLineRow.bank_id.in_(bank_ids))
+        .where(StockHoldRow.status == "active")
+        .where(StockLineRow.bank_id == any_(_text_array("bank_ids", bank_ids)))
         .group_by(StockHoldRow.stock_id)
     )
     held: dict[str, float] = defaultdict(float)
@@ -173,8 +174,9 @@ def _active_holds(session: Session, bank_ids: list[str]) -> dict[str, float]:
 
 def _apply(session: Session, tables: BankTables) -> dict[str, Any]:
     imported = list(tables.banks)
+    banks_parameter = _text_array("banks", imported)
     existing = set(
-        session.scalars(select(BankRow.bank_id).where(BankRow.bank_id.in_(imported)))
+        session.scalars(select(BankRow.bank_id).where(BankRow.bank_id == any_(banks_parameter)))
     )
     try:
         bank_rows = [
@@ -194,8 +196,8 @@ def _apply(session: Session, tables: BankTables) -> dict[str, Any]:
 
         removed = session.execute(
             delete(StockLineRow)
-            .where(StockLineRow.bank_id.in_(imported),
-                   StockLineRow.stock_id.not_in(list(tables.stock)))
+            .where(StockLineRow.bank_id == any_(banks_parameter),
+                   StockLineRow.stock_id != all_(_text_array("stock_ids", list(tables.stock))))
             .returning(StockLineRow.stock_id)
         ).all()
         if tables.stock:
@@ -214,7 +216,7 @@ def _apply(session: Session, tables: BankTables) -> dict[str, Any]:
                 stock_rows,
             )
 
-        session.execute(delete(PriceRow).where(PriceRow.bank_id.in_(imported)))
+        session.execute(delete(PriceRow).where(PriceRow.bank_id == any_(banks_parameter)))
         if tables.prices:
             session.execute(insert(PriceRow), [_price_row(k, v) for k, v in tables.prices.items()])
         session.flush()
@@ -236,3 +238,9 @@ def _price_row(key: PriceKey, price: float) -> dict[str, Any]:
     bank_id, habitat, size, tier = key
     return {"bank_id": bank_id, "habitat": habitat, "contract_size": ContractSize(size).value,
             "tier": Tier(tier).value, "price": price}
+
+
+def _text_array(name: str, values: list[str]):  # type: ignore[no-untyped-def]
+    # One array parameter instead of one parameter per id: a register of a few thousand banks
+    # has more stock ids than the 65,535 parameters PostgreSQL allows in one statement.
+    return bindparam(name, values, type_=ARRAY(String))
