@@ -3,10 +3,12 @@
 
 SHELL := /bin/bash
 N ?= 2
+API_PROCESSES ?= 1
 COMPOSE ?= docker compose
 
 export DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bng
 export REDIS_URL ?= redis://127.0.0.1:6379/0
+export API_PROCESSES
 
 .PHONY: help up down logs workers status local-up local-down local-logs redis-cli
 

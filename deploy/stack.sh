@@ -7,7 +7,8 @@
 #   deploy/stack.sh down        stop everything started here
 #   deploy/stack.sh status      list what runs
 #
-# Settings come from the environment (DATABASE_URL, REDIS_URL, API_PORT, UI_PORT, ...).
+# Settings come from the environment (DATABASE_URL, REDIS_URL, API_PORT, UI_PORT, ...);
+# API_PROCESSES sets the number of API server processes (default 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -95,7 +96,7 @@ wait_for_api() {
 case "${1:-}" in
     up)
         prepare_database
-        start api "$BIN/bng-optimiser" serve api
+        start api "$BIN/bng-optimiser" serve api --processes "${API_PROCESSES:-1}"
         scale_workers "${2:-${WORKER_COUNT:-2}}"
         export BACKEND_URL=${BACKEND_URL:-http://${API_HOST:-127.0.0.1}:${API_PORT:-8000}}
         start ui "$BIN/bng-optimiser" serve ui

@@ -61,7 +61,11 @@ class Services:
                 engine.dispose()
 
 
-def get_services(request: Request) -> Services:
+# Dependencies without I/O are async so FastAPI runs them on the event loop rather than
+# handing each one to the thread pool.
+
+
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -69,11 +73,11 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_settings_dep(services: ServicesDep) -> Settings:
+async def get_settings_dep(services: ServicesDep) -> Settings:
     return services.settings
 
 
-def get_redis(services: ServicesDep) -> Redis:
+async def get_redis(services: ServicesDep) -> Redis:
     return services.redis
 
 

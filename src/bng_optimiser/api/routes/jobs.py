@@ -12,13 +12,14 @@ from redis import Redis
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
+from starlette.concurrency import run_in_threadpool
 
 from bng_optimiser.jobs.canonical import canonicalise
 from bng_optimiser.jobs.registry import clean_started_jobs
-from bng_optimiser.jobs.submit import submit_quote
+from bng_optimiser.jobs.submit import Submission, submit_quote
 from bng_optimiser.settings import Settings
 
-from ..deps import RedisDep, ReferenceDep, ServicesDep, SettingsDep
+from ..deps import RedisDep, Services, ServicesDep, SettingsDep
 from ..promoter_terms import apply_promoter
 from ..schemas import JobCached, JobCanceled, JobCreate, JobError, JobQueued, JobState
 
@@ -36,10 +37,9 @@ WAITING = frozenset({JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED, 
     response_model=JobQueued,
     responses={200: {"model": JobCached, "description": "Answered from the cache"}},
 )
-def create_job(
-    body: JobCreate, services: ServicesDep, settings: SettingsDep, reference: ReferenceDep
-) -> Response:
+async def create_job(body: JobCreate, services: ServicesDep) -> Response:
     """Quote from the cache at once, or queue a job and return its id."""
+    settings = services.settings
     if len(body.demand) > settings.max_demand_rows:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
@@ -52,12 +52,8 @@ def create_job(
                 }
             ],
         )
-    request = body.quote_request()
-    if body.promoter:
-        request = apply_promoter(services, request, body.promoter)
-    canonical = canonicalise(request, reference, body.client_name)
-
-    submission = submit_quote(services.redis, settings, canonical, reference.version)
+    # One trip to the thread pool for all the blocking work (PostgreSQL and Redis calls).
+    submission = await run_in_threadpool(_submit, services, body)
     if submission.cached is not None:
         # The stored document is already JSON; splicing it avoids parsing a whole quote per hit.
         head = f'{{"job_id":"{submission.job_id}","status":"finished","cached":true,'.encode()
@@ -66,6 +62,15 @@ def create_job(
         {"job_id": submission.job_id, "status": submission.status},
         status_code=status.HTTP_202_ACCEPTED,
     )
+
+
+def _submit(services: Services, body: JobCreate) -> Submission:
+    reference = services.reference_cache.get()
+    request = body.quote_request()
+    if body.promoter:
+        request = apply_promoter(services, request, body.promoter)
+    canonical = canonicalise(request, reference, body.client_name)
+    return submit_quote(services.redis, services.settings, canonical, reference.version)
 
 
 @router.get("/jobs/{job_id}", response_model=JobState, response_model_exclude_none=True)
