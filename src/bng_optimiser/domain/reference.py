@@ -100,18 +100,27 @@ class ReferenceData:
         return self.prices.get((bank_id, habitat, size, tier))
 
     def content_hash(self) -> str:
-        """Return a SHA-256 of banks, stock and prices, stable across sources and runs."""
+        """Return a SHA-256 of banks, stock and prices, stable across sources and runs.
+
+        Numbers are hashed as floats so that 32800 from code and 32800.0 from a database agree.
+        """
         payload = {
             "banks": sorted(
                 [b.bank_id, b.name, b.lpa_code, b.nca_number, b.waterbody_id]
                 for b in self.banks.values()
             ),
             "stock": sorted(
-                [s.stock_id, s.bank_id, s.habitat, round(s.units_available, 9), round(s.units_held, 9)]
+                [
+                    s.stock_id,
+                    s.bank_id,
+                    s.habitat,
+                    round(float(s.units_available), 9),
+                    round(float(s.units_held), 9),
+                ]
                 for s in self.stock.values()
             ),
             "prices": sorted(
-                [k[0], k[1], k[2].value, k[3].value, round(v, 6)] for k, v in self.prices.items()
+                [k[0], k[1], k[2].value, k[3].value, round(float(v), 6)] for k, v in self.prices.items()
             ),
             "catalogue": sorted(
                 [h.label, h.ledger.value, h.band] for h in self.catalogue.habitats.values()
