@@ -18,8 +18,8 @@ class RulesConfig:
     srm_adjacent: float = 0.75
     srm_far: float = 0.5
 
-    # Share of a paired option's unit price that comes from the main supply; the companion
-    # supplies the rest (1 - w) and draws 1 / SRM - 1 per unit: 1/3 adjacent, 1 far.
+    # Share w of a paired option's unit price that comes from the main supply. The companion
+    # supplies the rest (1 - w) and draws 1 / SRM - 1 per unit, so 1/3 adjacent and 1 far.
     pair_weight_adjacent: float = 0.75
     pair_weight_far: float = 0.5
 

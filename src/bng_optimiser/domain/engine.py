@@ -49,42 +49,7 @@ def quote(
 
     site, habitats = _resolve(request, reference)
     warnings: list[str] = []
-    manual_lines: list[ManualLine] = []
-    blocked: list[BlockedRow] = []
-    rows: list[DemandRow] = []
-    for item in request.demand:
-        habitat = habitats[item.row_id or ""]
-        row_id = item.row_id or ""
-        handling = demand_handling(habitat)
-        if handling is DemandHandling.MANUAL_LINE:
-            manual_lines.append(
-                ManualLine(
-                    row_id=row_id,
-                    demand_habitat=habitat.label,
-                    ledger=habitat.ledger,
-                    units=item.units,
-                    reason="felled woodland is never optimised; a broker prices this line by hand",
-                )
-            )
-            continue
-        if handling is DemandHandling.MANUAL_REVIEW:
-            blocked.append(
-                BlockedRow(
-                    row_id=row_id,
-                    demand_habitat=habitat.label,
-                    units=item.units,
-                    code="bespoke_compensation",
-                    reason="Priority habitat watercourse units are never allocated automatically; "
-                    "bespoke compensation needs manual review",
-                )
-            )
-            continue
-        if needs_bespoke_warning(habitat):
-            warnings.append(
-                f"row {row_id}: {habitat.label!r} is V.High distinctiveness; "
-                "bespoke compensation is usually required"
-            )
-        rows.append(DemandRow(row_id, habitat, item.units))
+    rows, manual_lines, blocked = _triage(request, habitats, warnings)
 
     # Contract size and bank limit count all demand but manual lines, blocked rows included.
     total_units = sum(row.units for row in rows) + sum(b.units for b in blocked)
@@ -154,6 +119,15 @@ def quote(
         solver_status=allocation.status.value,
         solve_seconds=allocation.seconds,
     )
+    logger.info(
+        "quote finished: status=%s lines=%d blocked=%d manual=%d total=%.2f version=%s",
+        status,
+        len(lines),
+        len(blocked),
+        len(manual_lines),
+        totals.total,
+        reference.version,
+    )
     report("totals", 100)
     return result
 
@@ -166,6 +140,52 @@ def _resolve(request: QuoteRequest, reference: ReferenceData) -> tuple[Site, dic
     waterbody = geography.waterbody(request.waterbody_id).wbid if request.waterbody_id else None
     habitats = {item.row_id or "": reference.catalogue.get(item.habitat) for item in request.demand}
     return Site(lpa.code, nca.number, waterbody), habitats
+
+
+def _triage(
+    request: QuoteRequest, habitats: dict[str, Habitat], warnings: list[str]
+) -> tuple[list[DemandRow], list[ManualLine], list[BlockedRow]]:
+    """Split demand into rows to optimise, manual lines and rows blocked by rule alone."""
+    manual_lines: list[ManualLine] = []
+    blocked: list[BlockedRow] = []
+    rows: list[DemandRow] = []
+    for item in request.demand:
+        row_id = item.row_id or ""
+        habitat = habitats[row_id]
+        handling = demand_handling(habitat)
+        if handling is DemandHandling.MANUAL_LINE:
+            manual_lines.append(
+                ManualLine(
+                    row_id=row_id,
+                    demand_habitat=habitat.label,
+                    ledger=habitat.ledger,
+                    units=item.units,
+                    reason="felled woodland is never optimised; a broker prices this line by hand",
+                )
+            )
+            warnings.append(
+                f"row {row_id}: {habitat.label!r} is priced by hand and is not in the total"
+            )
+            continue
+        if handling is DemandHandling.MANUAL_REVIEW:
+            blocked.append(
+                BlockedRow(
+                    row_id=row_id,
+                    demand_habitat=habitat.label,
+                    units=item.units,
+                    code="bespoke_compensation",
+                    reason="Priority habitat watercourse units are never allocated automatically; "
+                    "bespoke compensation needs manual review",
+                )
+            )
+            continue
+        if needs_bespoke_warning(habitat):
+            warnings.append(
+                f"row {row_id}: {habitat.label!r} is V.High distinctiveness; "
+                "bespoke compensation is usually required"
+            )
+        rows.append(DemandRow(row_id, habitat, item.units))
+    return rows, manual_lines, blocked
 
 
 def _allocate(option_set: OptionSet, config: RulesConfig) -> tuple[Allocation, list[BlockedRow]]:

@@ -79,7 +79,7 @@ def make_request(demand: list[tuple[str, float]], **options: object) -> QuoteReq
 
 
 def adjacent_pair() -> Example:
-    """0.07 units of neutral grassland met at an adjacent bank by a paired option."""
+    """Build 0.07 units of neutral grassland met at an adjacent bank by a paired option."""
     stock = [
         StockLine("ADJ-1", "ADJ", NEUTRAL_GRASSLAND, 10.0),
         StockLine("ADJ-2", "ADJ", MODIFIED_GRASSLAND, 10.0),
@@ -96,7 +96,7 @@ def adjacent_pair() -> Example:
 
 
 def far_pair() -> Example:
-    """0.14 units of neutral grassland met at a far bank by a paired option."""
+    """Build 0.14 units of neutral grassland met at a far bank by a paired option."""
     stock = [
         StockLine("FAR-1", "FAR", NEUTRAL_GRASSLAND, 10.0),
         StockLine("FAR-2", "FAR", MODIFIED_GRASSLAND, 10.0),
@@ -113,7 +113,7 @@ def far_pair() -> Example:
 
 
 def local_beats_far() -> Example:
-    """A local bank at 22,750 wins a row although the far bank (27,800) is already used."""
+    """Build a quote where a local bank (22,750) wins a row from a far bank (27,800) in use."""
     stock = [
         StockLine("LOC-1", "LOC", NEUTRAL_GRASSLAND, 10.0),
         StockLine("FAR-1", "FAR", NEUTRAL_GRASSLAND, 10.0),
@@ -133,7 +133,7 @@ def local_beats_far() -> Example:
 
 
 def minimum_delivery() -> Example:
-    """0.0064 + 0.0012 units at 22,000: the first line is raised so 0.01 units are supplied."""
+    """Build rows of 0.0064 and 0.0012 units at 22,000, raised to supply 0.01 units in total."""
     stock = [
         StockLine("LOC-1", "LOC", NEUTRAL_GRASSLAND, 10.0),
         StockLine("LOC-2", "LOC", MODIFIED_GRASSLAND, 10.0),
@@ -150,7 +150,7 @@ def minimum_delivery() -> Example:
 
 
 def mixed_ledgers() -> Example:
-    """Area, hedgerow, watercourse and felled woodland demand across three banks."""
+    """Build area, hedgerow, watercourse and felled woodland demand across three banks."""
     stock = [
         StockLine("LOC-1", "LOC", NEUTRAL_GRASSLAND, 2.0),
         StockLine("LOC-2", "LOC", MODIFIED_GRASSLAND, 5.0, units_held=1.0),

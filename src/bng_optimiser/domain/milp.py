@@ -301,8 +301,8 @@ def _allocation(
 def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) -> Allocation:
     """Solve the lexicographic objective by successive solves; see the module docstring.
 
-    Goal 2 accepts any allocation within min(10 GBP, 0.01 % of the minimum cost), because a
-    quote on fewer banks is worth a few pounds to the developer and to the bank.
+    Goal 2 accepts any allocation within min(10 GBP, 0.01 % of the minimum cost), so that a
+    saving of a few pounds never adds another bank to the quote.
     """
     started = time.perf_counter()
     # All five goals share one time budget.
@@ -326,7 +326,7 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
         _fix_objective(model, "fix_cost", cost_goal, -highspy.kHighsInf, minimum_cost + tolerance)
         _exclude_costly_options(model, minimum_cost + tolerance)
 
-        # 2. Fewest banks among allocations that cost no more than the minimum plus tolerance.
+        # 2. Fewest banks among allocations costing at most the minimum plus the tolerance.
         # 3. Then closer tiers, summing tier ranks local 0, adjacent 1, far 2 over rows.
         # 4. Then banks with more stock available (units, after the stock-hold policy).
         # 5. Then the stable order of bank id and stock line ids within each row.
@@ -367,7 +367,8 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
             model.highs.setSolution(len(best), np.arange(len(best), dtype=np.int32), best)
             stage_status, stage_values, optimum = _run(model, deadline)
             if stage_values is None:
-                # A later goal can only fail by the time limit: keep the best allocation so far.
+                # A later goal fails only on the time limit or a solver error. Either way the
+                # best allocation so far still has the minimum cost, so keep it, unproven.
                 status = SolveStatus.TIME_LIMIT
                 break
             best = stage_values

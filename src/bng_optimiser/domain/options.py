@@ -68,7 +68,7 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class EmptyRow:
-    """Why a demand row has no option at all."""
+    """The block code and message for a demand row that has no option at all."""
 
     code: Literal["no_legal_habitat", "no_price"]
     reason: str
@@ -187,10 +187,10 @@ def build_options(
 def prune_dominated(option_set: OptionSet, cost_tolerance_gbp: float) -> int:
     """Remove options that no optimal allocation uses; return how many were removed.
 
-    Option B is dominated by option A of the same row and bank (so the same tier and bank
-    stock) when every stock line A draws on is slack (even if every row took its largest
-    draw from that line, the line would not run out), so swapping B for A keeps any
-    allocation feasible, and either:
+    Option B is dominated by option A of the same row and bank, which share the tier and
+    bank stock, when every stock line that A draws on is slack and one of two cases holds.
+    A line is slack if it would not run out even with every row taking its largest draw
+    from it, so swapping B for A keeps any allocation feasible. The two cases:
 
     - A costs more than `cost_tolerance_gbp` less than B: the swap would undercut the
       minimum cost by more than the tolerance, so no allocation with B is within it; or

@@ -10,7 +10,7 @@ from ..config import RulesConfig
 
 @dataclass(frozen=True, slots=True)
 class DeliveryLine:
-    """What the minimum-delivery rule needs of an allocation line."""
+    """The fields of an allocation line that the minimum-delivery rule reads."""
 
     units: float
     unit_price: float

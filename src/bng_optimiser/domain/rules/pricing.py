@@ -41,18 +41,19 @@ def priced_size(
     """Return the contract size to price from.
 
     `tier_up` moves one size up. If the price list has no prices at that size, the nearest
-    larger size present is used; with no larger size either, the nearest smaller one.
+    larger size present is used. If no larger size is present either, the nearest smaller
+    size is used.
     """
-    wanted = next_larger(size) if discount.type == "tier_up" else size
+    requested = next_larger(size) if discount.type == "tier_up" else size
     present = set(sizes_in_price_list)
-    if wanted in present or not present:
-        return PricedSize(wanted)
-    index = CONTRACT_SIZES.index(wanted)
+    if requested in present or not present:
+        return PricedSize(requested)
+    index = CONTRACT_SIZES.index(requested)
     larger = [s for s in CONTRACT_SIZES[index + 1 :] if s in present]
     smaller = [s for s in reversed(CONTRACT_SIZES[:index]) if s in present]
     used = larger[0] if larger else smaller[0]
     warning = (
-        f"the price list has no {wanted.value} contract prices, "
+        f"the price list has no {requested.value} contract prices, "
         f"so {used.value} contract prices are used"
     )
     return PricedSize(used, warning)

@@ -23,7 +23,7 @@ V_HIGH = band_rank("V.High")
 
 
 class DemandHandling(StrEnum):
-    """How the engine treats a demand row before any option is built."""
+    """The treatment of a demand row, decided before any option is built."""
 
     OPTIMISE = "optimise"
     # Felled woodland is priced by hand, outside the optimiser.
@@ -73,7 +73,7 @@ def _area_rule(demand: Habitat, supply: Habitat) -> bool:
         return same_broad or supply.rank >= HIGH
     if demand.rank == LOW:
         return supply.rank >= LOW
-    # V.Low: the metric asks for no like-for-like compensation.
+    # V.Low: the metric requires no like-for-like compensation.
     return True
 
 
