@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel
 
 from bng_optimiser.domain.exceptions import UnknownNameError
 
@@ -58,6 +59,22 @@ def list_lpa_neighbours(code: str, reference: ReferenceDep) -> list[LpaOut]:
 def list_ncas(reference: ReferenceDep, search: str = SearchText) -> list[NcaOut]:
     """Return NCAs whose name contains `search`, or whose number equals it."""
     return [NcaOut(number=n.number, name=n.name) for n in reference.geography.search_ncas(search)]
+
+
+class BankOut(BaseModel):
+    bank_id: str
+    name: str
+    lpa_code: str
+    nca_number: int
+
+
+@router.get("/reference/banks", response_model=list[BankOut])
+def list_banks(reference: ReferenceDep) -> list[BankOut]:
+    """Return every bank with its LPA and NCA, by bank id (the UI maps the banks a quote uses)."""
+    return [
+        BankOut(bank_id=b.bank_id, name=b.name, lpa_code=b.lpa_code, nca_number=b.nca_number)
+        for b in sorted(reference.banks.values(), key=lambda b: b.bank_id)
+    ]
 
 
 @router.get("/reference/version", response_model=VersionOut)
