@@ -57,6 +57,10 @@ def test_quote_finishes_then_comes_from_cache(connected, workers, tiny_banks_imp
     assert metrics["Total"] == "£1,100.00"  # 600 + 500 admin fee (small contract)
     assert any(text.startswith("Saved as quote BNG-A-") for text in texts(at.caption))
     assert not any("Answered from the cache" in text for text in texts(at.info))
+    # GET /reference/banks places BNK-T1 in Cheshire West and Chester, a district on the map.
+    map_notes = [text for text in texts(at.caption) if text.startswith("Red: the site's LPA")]
+    assert map_notes
+    assert "Not placed" not in map_notes[0]
 
     again = fill_quote_form(new_app(), banks.DEMAND)
     submit_button(again).click().run()

@@ -44,6 +44,9 @@ def test_quote_finishes_with_hand_computed_totals(standalone, local_backend) -> 
     assert metrics["Admin fee"] == "£500.00"
     assert metrics["Total"] == "£1,100.00"  # 600 + 500
     assert at.session_state["quote_job"]["result"]["banks_used"] == ["BNK-T1"]
+    map_notes = [text for text in texts(at.caption) if text.startswith("Red: the site's LPA")]
+    assert map_notes
+    assert "Not placed" not in map_notes[0]
 
 
 def test_result_tables_and_client_view(standalone, local_backend) -> None:

@@ -12,14 +12,17 @@ from bng_optimiser.ui.state import choose_backend
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
-st.set_page_config(page_title="BNG optimiser", page_icon="🌿", layout="wide")
+st.set_page_config(page_title="BNG optimiser", page_icon=":material/eco:", layout="wide")
 page = st.navigation(
     [
-        st.Page(PAGES_DIR / "quote.py", title="Quote", icon="🧮", default=True),
-        st.Page(PAGES_DIR / "history.py", title="History", icon="🗂️"),
-        st.Page(PAGES_DIR / "admin.py", title="Admin", icon="🔧"),
+        st.Page(
+            PAGES_DIR / "quote.py", title="Quote", icon=":material/request_quote:", default=True
+        ),
+        st.Page(PAGES_DIR / "history.py", title="History", icon=":material/history:"),
+        st.Page(PAGES_DIR / "admin.py", title="Admin", icon=":material/admin_panel_settings:"),
     ]
 )
 choice = choose_backend()
-st.sidebar.caption(("🟢 " if choice.mode == "api" else "🟠 ") + choice.explanation)
+icon = ":material/cloud_done:" if choice.mode == "api" else ":material/computer:"
+st.sidebar.caption(f"{icon} {choice.explanation}")
 page.run()

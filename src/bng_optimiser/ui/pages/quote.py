@@ -33,9 +33,9 @@ DISCOUNT_TYPES = {
 NO_PROMOTER = ""
 AUTOMATIC_SIZE = ""
 NET_GAIN_BUTTONS = (
-    ("add_net_gain_area", "＋ Net Gain (Low-equivalent)", NET_GAIN_AREA),
-    ("add_net_gain_hedgerow", "＋ Net Gain (Hedgerows)", NET_GAIN_HEDGEROW),
-    ("add_net_gain_watercourse", "＋ Net Gain (Watercourses)", NET_GAIN_WATERCOURSE),
+    ("add_net_gain_area", "Add Net Gain (Low-equivalent)", NET_GAIN_AREA),
+    ("add_net_gain_hedgerow", "Add Net Gain (Hedgerows)", NET_GAIN_HEDGEROW),
+    ("add_net_gain_watercourse", "Add Net Gain (Watercourses)", NET_GAIN_WATERCOURSE),
 )
 
 
@@ -143,7 +143,6 @@ def _demand_editor(catalogue) -> pd.DataFrame:
             "habitat": st.column_config.SelectboxColumn(
                 "Habitat (ledger · habitat)",
                 options=demand.habitat_choices(catalogue),
-                required=True,
                 width="large",
             ),
             "units": st.column_config.NumberColumn(
@@ -152,7 +151,6 @@ def _demand_editor(catalogue) -> pd.DataFrame:
                 max_value=100_000.0,
                 step=0.0001,
                 format="%.4f",
-                required=True,
             ),
         },
     )
