@@ -19,7 +19,7 @@ def main() -> int:
     url = make_url(get_settings().database_url)
     name = url.database
     if not name:
-        sys.stderr.write("DATABASE_URL names no database\n")
+        sys.stderr.write(f"invalid DATABASE_URL {url!r}: it names no database, such as .../bng\n")
         return 2
     maintenance = url.set(drivername="postgresql", database="postgres")
     dsn = maintenance.render_as_string(hide_password=False)

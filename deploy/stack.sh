@@ -33,13 +33,14 @@ start() {  # start NAME COMMAND... -> background process group, pid file, log fi
     echo "$name started (pid $!, log $RUN_DIR/$name.log)"
 }
 
-stop() {  # stop NAME -> SIGTERM to the group, SIGKILL after 15 s
+stop() {  # stop NAME -> SIGTERM to the group, then SIGKILL to the session after 15 s
     local name=$1 pidfile="$RUN_DIR/$1.pid"
     [ -f "$pidfile" ] || return 0
     local pid
     pid=$(cat "$pidfile")
     if kill -0 "$pid" 2>/dev/null; then
-        # RQ workers finish the job in hand on SIGTERM, within the job timeout.
+        # RQ workers finish the job in hand on SIGTERM. A job still running after 15 s is
+        # killed with its worker, and registry cleanup retries it on another worker.
         kill -TERM -- "-$pid" 2>/dev/null || true
         for _ in $(seq 1 150); do
             kill -0 "$pid" 2>/dev/null || break
