@@ -97,7 +97,7 @@ def service_env(database_url: str, redis_url: str, queue_name: str, **extra: str
 def start_process(
     command: list[str], env: dict[str, str], log_path: Path
 ) -> subprocess.Popen[bytes]:
-    """Start `command` in its own process group, so a stop reaches its children too."""
+    """Start `command` as the leader of a new session, so a stop reaches all it starts."""
     log = log_path.open("ab")
     return subprocess.Popen(
         command, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -173,7 +173,7 @@ class ApiServer:
 
 
 class Workers:
-    """`bng-optimiser worker` subprocesses; each is its own process group."""
+    """`bng-optimiser worker` subprocesses, each the leader of its own session."""
 
     def __init__(self, env: dict[str, str], log_dir: Path) -> None:
         self.env = env

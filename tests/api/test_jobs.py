@@ -113,7 +113,7 @@ def test_reference_change_makes_next_request_a_miss(
     assert client.post("/jobs", json=body).status_code == 200
     old_version = client.get("/reference/version").json()["version"]
 
-    # One far-away bank's first price rises by 1 GBP: a new reference data version.
+    # Bank BNK036's first price rises by 1 GBP, which makes a new reference data version.
     upload = {"file": ("bank.zip", bank_zip("BNK036", price_change=1.0), "application/zip")}
     imported = client.post("/reference/import", files=upload, headers=ADMIN)
     assert imported.status_code == 200, imported.text

@@ -56,7 +56,7 @@ def test_accept_holds_stock_once(client: httpx.Client, workers: Workers) -> None
     accepted = client.post(f"/quotes/{reference}/accept")
     assert accepted.status_code == 200, accepted.text
     holds = accepted.json()["holds"]
-    # Each hold is the stock the line draws: 0.5 units x the stock drawn per unit of demand.
+    # Each hold equals the stock units that the line draws from that stock line.
     assert {h["stock_id"]: h["units"] for h in holds} == line["stock_drawn"]
     assert client.post(f"/quotes/{reference}/accept").status_code == 409
 

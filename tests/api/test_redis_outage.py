@@ -1,4 +1,4 @@
-"""With Redis stopped the API answers 503, never 404, and recovers once Redis is back.
+"""With Redis stopped the API returns 503, never 404, and recovers once Redis is back.
 
 The test runs its own redis-server on a spare port; the machine's Redis is never touched.
 """

@@ -30,7 +30,7 @@ def test_killed_worker_job_is_retried_then_failed(
     assert running["progress"] == {"stage": "solving", "percent": 40}
     assert running["retries_left"] == 1
 
-    # SIGKILL to the whole process group: the worker and the child running the job.
+    # SIGKILL to the worker's whole session: the worker and the child running the job.
     stop_process(first, signal.SIGKILL)
     retried = wait_for_job(client, "quote-killed-worker", {"queued", "failed", "finished"})
     assert retried["status"] == "queued"

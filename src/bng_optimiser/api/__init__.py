@@ -1,1 +1,1 @@
-"""HTTP API: validate quote requests, answer from the cache, enqueue jobs, report status."""
+"""HTTP API: validate quote requests, return cached results, enqueue jobs, report status."""

@@ -1,4 +1,4 @@
-"""Turn domain, database and Redis errors into HTTP responses; only this edge knows status codes."""
+"""Map domain, database and Redis errors to HTTP responses, the only place status codes are set."""
 
 from __future__ import annotations
 

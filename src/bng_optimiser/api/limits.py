@@ -14,7 +14,7 @@ class BodySizeLimit:
     """Reject bodies larger than `max_body_bytes`, or `max_upload_bytes` on upload paths.
 
     A declared Content-Length is checked before anything is read. A body without one (chunked)
-    is read up to the limit and then replayed to the app, so no route sees a partial body.
+    is read up to the limit and then replayed to the app, so no route reads a partial body.
     """
 
     def __init__(

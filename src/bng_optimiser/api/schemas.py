@@ -30,7 +30,7 @@ class JobQueued(BaseModel):
 
 
 class JobCached(BaseModel):
-    """A request answered from the cache without a job."""
+    """A cache hit: the stored result, returned without a job."""
 
     job_id: str
     status: Literal["finished"]
@@ -45,7 +45,7 @@ class Progress(BaseModel):
 
 
 class JobError(BaseModel):
-    """Why a job failed, in terms a user can act on."""
+    """The reason a job failed, in terms a user can act on."""
 
     code: str = Field(description="invalid_input, timeout, worker_lost or internal_error")
     message: str

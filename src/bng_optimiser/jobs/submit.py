@@ -1,4 +1,4 @@
-"""Submit a quote: answer from the cache, join an identical job in flight, or enqueue one."""
+"""Submit a quote: return a cached result, join an identical job in flight, or enqueue one."""
 
 from __future__ import annotations
 

@@ -113,8 +113,8 @@ def _run(job: Job | None, canonical: dict[str, Any], started: float) -> dict[str
         reference_id = quotes.save_quote(
             session, request, result, client_name=canonical.get("client_name"), timings=timings
         )
-    # The hash uses the version actually solved on, which may be newer than the one the API
-    # saw at enqueue time; a later identical request then finds it.
+    # The hash uses the version this job solved on. It may be newer than the version the API
+    # saw at enqueue time, and a later identical request computes its key from the newer one.
     digest = cache.request_hash(canonical, reference.version)
     redis = job.connection if job is not None else runtime.redis_connection()
     cache.set_cached(redis, digest, result_json, reference_id, settings.cache_ttl_seconds)

@@ -18,9 +18,9 @@ logger = logging.getLogger(__name__)
 class QuoteWorker(Worker):
     """A forking RQ worker that keeps reference data in the parent process.
 
-    Each job runs in a forked child, so data loaded there would be lost after the job. Loading
-    it in the parent just before the fork lets every child start with it in memory; the parent
-    reloads only when the reference data version changes.
+    Each job runs in a forked child, so data loaded there would be lost after the job. The
+    parent loads it just before the fork, so every child starts with it in memory. The parent
+    reloads it only when the reference data version changes.
 
     A job's entry in the started registry expires `abandoned_job_grace_seconds` after the last
     heartbeat (RQ's own margin is a fixed 60 s). When a worker is killed, the entry expires and

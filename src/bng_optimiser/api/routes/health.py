@@ -20,7 +20,7 @@ router = APIRouter(tags=["health"])
 
 @router.get("/health", response_model=HealthOut, responses={503: {"model": HealthOut}})
 def get_health(services: ServicesDep) -> JSONResponse:
-    """Return 200 when Redis and PostgreSQL both answer, else 503 naming the failing one."""
+    """Return 200 when Redis and PostgreSQL both respond, else 503 naming the failing one."""
     checks = {"redis": "ok", "postgres": "ok"}
     try:
         services.redis.ping()

@@ -1,4 +1,4 @@
-"""Quote jobs: submit (answered from the cache or queued), poll and cancel."""
+"""Quote jobs: submit (returned from the cache or queued), poll and cancel."""
 
 from __future__ import annotations
 
