@@ -188,3 +188,27 @@ def test_unknown_promoter_is_422(client: httpx.Client) -> None:
     [problem] = response.json()["detail"]
     assert problem["loc"] == ["body", "promoter"]
     assert "Nobody plc" in problem["msg"]
+
+
+def test_purge_then_resubmit_requeues(client: httpx.Client, workers: Workers) -> None:
+    workers.start(1)
+    body = quote_body("Purge Ltd")
+    job_id = client.post("/jobs", json=body).json()["job_id"]
+    wait_for_job(client, job_id, {"finished", "failed"})
+    assert client.post("/jobs", json=body).status_code == 200
+
+    purged = client.post("/cache/purge", headers=ADMIN)
+    assert purged.json() == {"deleted": 1}
+    # The finished job still exists under the same id; it is replaced by a new one.
+    again = client.post("/jobs", json=body)
+    assert again.status_code == 202
+    assert again.json()["job_id"] == job_id
+    done = wait_for_job(client, job_id, {"finished", "failed"})
+    assert done["status"] == "finished"
+    assert client.post("/jobs", json=body).status_code == 200
+
+
+def test_openapi_docs_served(client: httpx.Client) -> None:
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/jobs", "/jobs/{job_id}", "/health", "/quotes/{reference}/accept"} <= set(paths)

@@ -59,3 +59,17 @@ def test_stop_running_job(
     assert stopping.json()["status"] == "canceling"
     stopped = wait_for_job(client, "quote-stop-me", {"canceled", "failed", "finished", "queued"})
     assert stopped["status"] == "canceled"
+
+
+def test_timed_out_job_reports_timeout(
+    client: httpx.Client, workers: Workers, redis: Redis, queue_name: str
+) -> None:
+    Queue(queue_name, connection=redis).enqueue(
+        SLOW_TASK, SLOW_SECONDS, job_id="quote-too-slow", job_timeout=2
+    )
+    workers.start(1)
+    failed = wait_for_job(client, "quote-too-slow", {"failed", "finished"})
+    assert failed["status"] == "failed"
+    error = failed["error"]
+    assert isinstance(error, dict)
+    assert error["code"] == "timeout"

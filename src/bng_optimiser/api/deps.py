@@ -94,7 +94,9 @@ def get_session(services: ServicesDep) -> Iterator[Session]:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 RedisDep = Annotated[Redis, Depends(get_redis)]
 ReferenceDep = Annotated[ReferenceData, Depends(get_reference)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# Function scope ends the transaction before the response is sent; the default request scope
+# would commit only afterwards, so a client's next request could miss the write.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False)
 

@@ -11,9 +11,10 @@ from rq.registry import FailedJobRegistry, FinishedJobRegistry, StartedJobRegist
 from starlette.concurrency import run_in_threadpool
 
 from bng_optimiser.db.importer import import_banks
+from bng_optimiser.db.session import session_scope
 from bng_optimiser.jobs.cache import purge_cache
 
-from ..deps import AdminDep, RedisDep, SessionDep, SettingsDep
+from ..deps import AdminDep, RedisDep, Services, ServicesDep, SettingsDep
 from ..schemas import ImportOut, PurgeOut, QueueOut, WorkerOut
 from ..uploads import read_upload
 
@@ -28,19 +29,22 @@ FAILED_IDS_SHOWN = 50
 @router.post("/reference/import", response_model=ImportOut)
 async def import_reference(
     admin: AdminDep,
-    settings: SettingsDep,
-    session: SessionDep,
+    services: ServicesDep,
     file: Annotated[
         UploadFile, File(description="Bank workbook (.xlsx) or zip of banks/stock/prices CSVs")
     ],
 ) -> ImportOut:
     """Replace banks, stock and prices from a file; 422 lists every invalid row."""
-    data = await read_upload(file, settings.max_upload_bytes)
-    version = await run_in_threadpool(
-        import_banks, session, data, who=f"{admin} via API ({file.filename})"
-    )
+    data = await read_upload(file, services.settings.max_upload_bytes)
+    who = f"{admin} via API ({file.filename})"
+    version = await run_in_threadpool(_import, services, data, who)
     logger.info("reference data imported from %s: version %s", file.filename, version)
     return ImportOut(version=version)
+
+
+def _import(services: Services, data: bytes, who: str) -> str:
+    with session_scope(services.session_factory) as session:
+        return import_banks(session, data, who=who)
 
 
 @router.post("/cache/purge", response_model=PurgeOut)

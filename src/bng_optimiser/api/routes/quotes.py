@@ -13,9 +13,10 @@ from pydantic import BaseModel
 
 from bng_optimiser.db import holds as holds_db
 from bng_optimiser.db import quotes as saved
+from bng_optimiser.db.session import session_scope
 from bng_optimiser.jobs.submit import quote_queue
 
-from ..deps import RedisDep, SessionDep, SettingsDep
+from ..deps import RedisDep, ServicesDep, SessionDep, SettingsDep
 
 logger = logging.getLogger(__name__)
 
@@ -105,13 +106,15 @@ def get_quote(reference: str, session: SessionDep) -> saved.QuoteRecord:
 
 
 @router.post("/quotes/{reference}/accept", response_model=Acceptance)
-def accept_quote(reference: str, session: SessionDep, settings: SettingsDep) -> Acceptance:
+def accept_quote(reference: str, services: ServicesDep) -> Acceptance:
     """Accept a quote and hold its stock for `HOLD_DAYS` days; 409 when stock is short."""
-    holds = holds_db.accept_quote(session, reference, hold_days=settings.hold_days)
-    logger.info("quote %s accepted, stock held for %d days", reference, settings.hold_days)
+    hold_days = services.settings.hold_days
+    with session_scope(services.session_factory) as session:
+        holds = holds_db.accept_quote(session, reference, hold_days=hold_days)
+    logger.info("quote %s accepted, stock held for %d days", reference, hold_days)
     return Acceptance(
         reference=reference,
-        hold_days=settings.hold_days,
+        hold_days=hold_days,
         holds=[HoldOut(stock_id=h.stock_id, units=h.units, expires_at=h.expires_at) for h in holds],
     )
 
