@@ -72,3 +72,48 @@ def test_requote_makes_next_revision(client: httpx.Client, workers: Workers) -> 
     assert redone["status"] == "finished", redone
     assert redone["reference"] == f"{reference}.1"
     assert client.post("/quotes/BNG-A-99999/requote").status_code == 404
+
+
+def free_units(database_url: str, stock_id: str) -> float:
+    """Return units available minus units held on one stock line, read from PostgreSQL."""
+    from bng_optimiser.db.models import StockLineRow
+    from bng_optimiser.db.session import make_engine, make_session_factory
+
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine=engine)() as session:
+            line = session.get(StockLineRow, stock_id)
+            assert line is not None
+            return float(line.units_available - line.units_held)
+    finally:
+        engine.dispose()
+
+
+def test_accept_with_short_stock_is_409(
+    client: httpx.Client, workers: Workers, database_url: str
+) -> None:
+    workers.start(1)
+    probe = make_quote(client, "Short stock probe Ltd")["result"]
+    assert isinstance(probe, dict)
+    [probe_line] = probe["lines"]
+    # The probe asks for 1.0 unit, so what it draws is the draw per unit of demand.
+    [(stock_id, drawn_per_unit)] = probe_line["stock_drawn"].items()
+    # Two identical quotes that each draw 60 % of the line's free units: the first fits, the
+    # second then needs 0.6 x free while only 0.4 x free is left.
+    units = round(0.6 * free_units(database_url, stock_id) / drawn_per_unit, 4)
+    first = make_quote(client, "Short stock first Ltd", units=units)
+    second = make_quote(client, "Short stock second Ltd", units=units)
+    first_result = first["result"]
+    assert isinstance(first_result, dict)
+    [first_line] = first_result["lines"]
+    second_result = second["result"]
+    assert isinstance(second_result, dict)
+    assert first_line["stock_drawn"] == second_result["lines"][0]["stock_drawn"]
+    [(chosen_id, drawn)] = first_line["stock_drawn"].items()
+    assert drawn > free_units(database_url, chosen_id) / 2
+
+    assert client.post(f"/quotes/{first['reference']}/accept").status_code == 200
+    rejected = client.post(f"/quotes/{second['reference']}/accept")
+    assert rejected.status_code == 409
+    assert chosen_id in rejected.json()["detail"]
+    assert "not enough free stock" in rejected.json()["detail"]

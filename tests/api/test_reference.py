@@ -56,3 +56,16 @@ def test_metric_upload_over_limit_is_413(client: httpx.Client) -> None:
     big = b"0" * (21 * 1024 * 1024)
     response = client.post("/metric", files={"file": ("big.xlsx", big)})
     assert response.status_code == 413
+
+
+def test_bank_list(client: httpx.Client) -> None:
+    banks = client.get("/reference/banks").json()
+    ids = [bank["bank_id"] for bank in banks]
+    assert ids == sorted(ids)
+    gowy = next(bank for bank in banks if bank["bank_id"] == "BNK001")
+    assert gowy == {
+        "bank_id": "BNK001",
+        "name": "Gowy Meadows Habitat Bank",
+        "lpa_code": "E60000016",
+        "nca_number": 61,
+    }
