@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import httpx
 from redis import Redis
@@ -11,7 +12,7 @@ from rq.job import Job
 
 from bng_optimiser.jobs import cache
 from tests.api.samples import quote_body
-from tests.api.stack import Workers, wait_for_job
+from tests.api.stack import BIN, JOB_TIMEOUT_SECONDS, REPO, Workers, wait_for_job
 
 
 def test_job_reports_stages_and_fills_cache(
@@ -58,3 +59,18 @@ def test_invalid_request_fails_without_retry(
     assert error["code"] == "invalid_input"
     assert "Not a habitat" in error["message"]
     assert failed["retries_left"] == 0
+
+
+def test_burst_worker_exits_when_queue_empty(
+    client: httpx.Client, stack_env: dict[str, str], redis: Redis
+) -> None:
+    job_id = client.post("/jobs", json=quote_body("Burst Ltd")).json()["job_id"]
+    finished = subprocess.run(
+        [str(BIN / "bng-optimiser"), "worker", "--burst", "--name", "test-burst"],
+        env=stack_env,
+        cwd=REPO,
+        capture_output=True,
+        timeout=JOB_TIMEOUT_SECONDS,
+    )
+    assert finished.returncode == 0, finished.stderr.decode()[-2000:]
+    assert client.get(f"/jobs/{job_id}").json()["status"] == "finished"
