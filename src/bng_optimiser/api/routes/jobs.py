@@ -35,7 +35,7 @@ WAITING = frozenset({JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED, 
     "/jobs",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobQueued,
-    responses={200: {"model": JobCached, "description": "Answered from the cache"}},
+    responses={200: {"model": JobCached, "description": "Returned from the cache"}},
 )
 async def create_job(body: JobCreate, services: ServicesDep) -> Response:
     """Quote from the cache at once, or queue a job and return its id."""
