@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    .venv/bin/python -m bench.run_engine [--sizes small medium ...] [--runs 7] [--huge-runs 3]
+    .venv/bin/python -m bench.run_engine [--sizes small medium ...] [--runs 7]
 
 Stage times come from the engine's progress callback. Option building runs from
 "building options" 0 % to 100 % and solving from "solving" 0 % to 100 %. End to end is the
@@ -68,9 +68,13 @@ def time_quote(instance: Instance) -> tuple[Timing, float, str, int]:
 
 
 def run_size(size: str, runs: int) -> SizeReport:
-    """Quote one size `runs` times after one untimed warm-up run."""
+    """Quote one size `runs` times, after one untimed warm-up run when `runs` is above 1.
+
+    A single run has no warm-up, so a slow size costs one quote's time rather than two.
+    """
     instance = build_instance(size)
-    time_quote(instance)
+    if runs > 1:
+        time_quote(instance)
     timings = []
     for _ in range(runs):
         timing, cost, status, banks_used = time_quote(instance)
@@ -91,46 +95,53 @@ def run_size(size: str, runs: int) -> SizeReport:
     )
 
 
-def format_report(reports: list[SizeReport]) -> str:
-    """Return the Markdown table of every size, with its target and whether it is met."""
-    header = (
-        "| size | banks | stock lines | rows | runs | options ms | solve ms | end to end ms "
-        "| total £ | status | banks used | target | met |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|"
+TABLE_HEADER = (
+    "| size | banks | stock lines | rows | runs | options ms | solve ms | end to end ms "
+    "| total £ | status | banks used | target | met |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|"
+)
+
+
+def format_row(report: SizeReport) -> str:
+    """Return one Markdown table row, with the size's target and whether it is met."""
+    reference = report.instance.reference
+    target = TARGET_MS.get(report.instance.name)
+    target_text = ""
+    met = ""
+    if target:
+        target_text = f"< {target:,.0f} ms"
+        met = "yes" if report.total_ms < target else "NO"
+    return (
+        f"| {report.instance.name} | {len(reference.banks):,} | {len(reference.stock):,} "
+        f"| {len(report.instance.request.demand)} | {report.runs} "
+        f"| {report.options_ms:,.1f} | {report.solve_ms:,.1f} | {report.total_ms:,.1f} "
+        f"| {report.cost:,.2f} | {report.status} | {report.banks_used} | {target_text} "
+        f"| {met} |"
     )
-    lines = [header]
-    for report in reports:
-        reference = report.instance.reference
-        target = TARGET_MS.get(report.instance.name)
-        target_text = ""
-        met = ""
-        if target:
-            target_text = f"< {target:,.0f} ms"
-            met = "yes" if report.total_ms < target else "NO"
-        lines.append(
-            f"| {report.instance.name} | {len(reference.banks):,} | {len(reference.stock):,} "
-            f"| {len(report.instance.request.demand)} | {report.runs} "
-            f"| {report.options_ms:,.1f} | {report.solve_ms:,.1f} | {report.total_ms:,.1f} "
-            f"| {report.cost:,.2f} | {report.status} | {report.banks_used} | {target_text} "
-            f"| {met} |"
-        )
-    return "\n".join(lines)
+
+
+def format_report(reports: list[SizeReport]) -> str:
+    """Return the Markdown table of every size."""
+    return "\n".join([TABLE_HEADER, *(format_row(report) for report in reports)])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time the quote engine on seeded instances.")
     parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES))
     parser.add_argument("--runs", type=int, default=7, help="timed runs per size (median)")
-    parser.add_argument("--huge-runs", type=int, default=3, help="timed runs of size huge")
+    parser.add_argument("--xlarge-runs", type=int, default=3, help="timed runs of size xlarge")
+    parser.add_argument("--huge-runs", type=int, default=1, help="timed runs of size huge")
     args = parser.parse_args(argv)
 
-    reports = []
+    # Each row is written as soon as its size finishes, so a slow size loses no earlier rows.
+    sys.stdout.write(TABLE_HEADER + "\n")
+    sys.stdout.flush()
     for size in args.sizes:
-        runs = args.huge_runs if size == "huge" else args.runs
-        reports.append(run_size(size, runs))
-        sys.stderr.write(f"{size}: {reports[-1].instance.summary}, "
-                         f"median {reports[-1].total_ms:,.1f} ms\n")
-    sys.stdout.write(format_report(reports) + "\n")
+        runs = {"xlarge": args.xlarge_runs, "huge": args.huge_runs}.get(size, args.runs)
+        report = run_size(size, runs)
+        sys.stderr.write(f"{size}: {report.instance.summary}, median {report.total_ms:,.1f} ms\n")
+        sys.stdout.write(format_row(report) + "\n")
+        sys.stdout.flush()
     return 0
 
 
