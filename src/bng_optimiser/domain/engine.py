@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from typing import Literal
 
 from .catalogue import Habitat, Ledger
 from .config import RulesConfig
-from .milp import Allocation, SolveStatus, build_model, max_served_rows, solve
-from .options import DemandRow, Option, OptionSet, build_options
+from .milp import Allocation, SolveStatus, build_model, max_served_rows, minimum_cost, solve
+from .options import DemandRow, Option, OptionBuilder, OptionSet
 from .reference import ReferenceData
 from .request import QuoteRequest
 from .result import BlockCode, BlockedRow, ManualLine, PairedPart, QuoteLine, QuoteResult
@@ -60,7 +61,7 @@ def quote(
         warnings.append(pricing.warning)
     bank_limit = config.bank_limit(total_units)
 
-    option_set = build_options(
+    builder = OptionBuilder(
         rows,
         reference,
         site,
@@ -70,6 +71,7 @@ def quote(
         bank_limit=bank_limit,
         config=config,
     )
+    option_set = _build_bounded(builder, config)
     report("building options", 100)
 
     report("solving", 0)
@@ -140,6 +142,47 @@ def _resolve(request: QuoteRequest, reference: ReferenceData) -> tuple[Site, dic
     waterbody = geography.waterbody(request.waterbody_id).wbid if request.waterbody_id else None
     habitats = {item.row_id or "": reference.catalogue.get(item.habitat) for item in request.demand}
     return Site(lpa.code, nca.number, waterbody), habitats
+
+
+# Trial cost bands above each row's cheapest option, tried in turn to find a feasible
+# allocation whose cost bounds every option worth building: 10 %, then 50 %.
+TRIAL_BANDS = (0.10, 0.50)
+
+
+def _build_bounded(builder: OptionBuilder, config: RulesConfig) -> OptionSet:
+    """Build options, leaving out those too dear to be in any allocation within tolerance.
+
+    A trial solve on each row's near-cheapest options gives a feasible cost U. Any
+    allocation within tolerance costs at most U + tolerance, and an option of row r is part
+    of one only if its cost plus the cheapest options of the other rows fits under that,
+    so every option above the cap U + tolerance - (sum of other rows' cheapest) is left out.
+    If no trial is feasible, every option is built.
+    """
+    # Rows with no priced option at all are blocked anyway and take no part in the bound.
+    cheapest = {
+        row.row_id: cost
+        for row in builder.rows
+        if math.isfinite(cost := builder.cheapest_cost(row))
+    }
+    if not builder.prune or not cheapest:
+        return builder.build()
+    priced = list(cheapest)
+    floor = sum(cheapest.values())
+    tolerance = config.cost_tolerance_gbp
+    for band in TRIAL_BANDS:
+        trial_caps = {row_id: cost * (1 + band) + tolerance for row_id, cost in cheapest.items()}
+        trial = builder.build(trial_caps)
+        upper = minimum_cost(trial, priced, bank_limit=builder.bank_limit, config=config)
+        if upper is None:
+            continue
+        # A relative allowance keeps float error from cutting an option that exactly fits.
+        allowance = 1e-9 * max(1.0, upper)
+        caps = {
+            row_id: upper + tolerance + allowance - (floor - cost)
+            for row_id, cost in cheapest.items()
+        }
+        return builder.build(caps)
+    return builder.build()
 
 
 def _triage(

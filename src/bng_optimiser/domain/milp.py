@@ -425,6 +425,21 @@ def _exclude_costly_options(model: AllocationModel, cost_bound: float) -> None:
         model.highs.changeColsBounds(len(columns), columns, zeros, zeros)
 
 
+def minimum_cost(
+    option_set: OptionSet, row_ids: Sequence[str], *, bank_limit: int, config: RulesConfig
+) -> float | None:
+    """Return the minimum cost in GBP of meeting `row_ids` with the given options, or None
+    if they cannot all be met (or the solver stops first). Used for an upper bound."""
+    model = build_model(option_set, row_ids, bank_limit=bank_limit, config=config)
+    if not model.options:
+        return None
+    _set_objective(model, np.concatenate([model.cost, np.zeros(len(model.bank_ids))]))
+    status, values, objective = _run(model)
+    if status is not SolveStatus.OPTIMAL:
+        return None
+    return float(objective)
+
+
 def max_served_rows(
     option_set: OptionSet, row_ids: Sequence[str], *, bank_limit: int | None, config: RulesConfig
 ) -> set[str] | None:

@@ -5,15 +5,18 @@ Building options is separate from solving (see `milp.py`) so each step can be ti
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Literal
 
 from .catalogue import Habitat, Ledger
 from .config import RulesConfig
+from .pruning import prune_dominated, slack_lines
 from .reference import ContractSize, ReferenceData, Tier
 from .rules.holds import HoldPolicy, available_units
 from .rules.tiers import Site, TierResult, bank_tier, srm, stock_per_unit
-from .rules.trading import can_supply, is_companion
+from .rules.trading import can_be_companion, can_supply
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,211 +107,295 @@ def build_options(
     config: RulesConfig,
     prune: bool = True,
 ) -> OptionSet:
-    """Build the single and paired options of every row.
+    """Build the single and paired options of every row; see `OptionBuilder`."""
+    builder = OptionBuilder(
+        rows,
+        reference,
+        site,
+        size,
+        price_factor=price_factor,
+        hold_policy=hold_policy,
+        bank_limit=bank_limit,
+        config=config,
+        prune=prune,
+    )
+    return builder.build()
+
+
+class OptionBuilder:
+    """Builds the single and paired options of every demand row.
 
     `size` is the contract size whose prices are used; `price_factor` scales every unit
     price (a percentage promoter discount) before the optimiser compares them. A missing
     price means no option: prices are never guessed from another habitat or tier.
-    With `prune`, options that no optimal allocation uses are dropped (`prune_dominated`).
+    With `prune`, options that no optimal allocation uses are left out (see `pruning.py`).
     """
-    catalogue = reference.catalogue
-    available = {
-        stock_id: available_units(line, hold_policy) for stock_id, line in reference.stock.items()
-    }
-    bank_stock = {
-        bank_id: sum(available[line.stock_id] for line in lines)
-        for bank_id, lines in reference.stock_by_bank.items()
-    }
-    option_set = OptionSet(rows, {}, available, bank_stock, bank_limit)
-    tiers: dict[tuple[str, Ledger], TierResult] = {}
 
-    for row in rows:
-        found: list[Option] = []
-        legal_stock_seen = False
-        for bank_id in sorted(reference.banks):
-            lines = reference.stock_by_bank.get(bank_id, [])
-            key = (bank_id, row.habitat.ledger)
-            if key not in tiers:
-                tiers[key] = bank_tier(
-                    reference.banks[bank_id], row.habitat.ledger, site, reference.geography
-                )
-            tier_result = tiers[key]
-            tier = tier_result.tier
+    def __init__(
+        self,
+        rows: list[DemandRow],
+        reference: ReferenceData,
+        site: Site,
+        size: ContractSize,
+        *,
+        price_factor: float = 1.0,
+        hold_policy: HoldPolicy = "ignore",
+        bank_limit: int,
+        config: RulesConfig,
+        prune: bool = True,
+    ) -> None:
+        self.rows = rows
+        self.size = size
+        self.bank_limit = bank_limit
+        self.config = config
+        self.prune = prune
+        self.price_factor = price_factor
+        self.available = {
+            stock_id: available_units(line, hold_policy)
+            for stock_id, line in reference.stock.items()
+        }
+        self.bank_stock = {
+            bank_id: sum(self.available[line.stock_id] for line in lines)
+            for bank_id, lines in reference.stock_by_bank.items()
+        }
+        self.menus = _Menus(reference, site, size, config)
+        # Every (row, bank) pair with at least one legal stock line, priced or not.
+        self.at_bank: dict[str, list[_RowAtBank]] = {}
+        for row in rows:
+            legal = {
+                label
+                for label, habitat in reference.catalogue.habitats.items()
+                if can_supply(row.habitat, habitat)
+            }
+            self.at_bank[row.row_id] = []
+            for bank_index, bank_id in enumerate(self.menus.bank_ids):
+                tier_result = self.menus.tier(bank_id, row.habitat.ledger)
+                menu = self.menus.menu(bank_id, tier_result.tier)
+                mains = [item for item in menu.items if item.habitat.label in legal]
+                if mains:
+                    self.at_bank[row.row_id].append(
+                        _RowAtBank(row, bank_id, bank_index, tier_result, menu, mains, self)
+                    )
+        self.slack = slack_lines(self.at_bank.values(), self.available) if prune else set()
 
-            for line in lines:
-                supply = catalogue.habitats.get(line.habitat)
-                if supply is None or not can_supply(row.habitat, supply):
+    def cheapest_cost(self, row: DemandRow) -> float:
+        """Return the GBP cost of the row's cheapest option ignoring stock, inf if none."""
+        return min((item.cheapest_cost() for item in self.at_bank[row.row_id]), default=math.inf)
+
+    def build(self, cost_caps: dict[str, float] | None = None) -> OptionSet:
+        """Build the options; `cost_caps` (GBP by row id) leaves out dearer options."""
+        option_set = OptionSet(self.rows, {}, self.available, self.bank_stock, self.bank_limit)
+        tolerance = self.config.cost_tolerance_gbp if self.prune else math.inf
+        for row in self.rows:
+            cap = cost_caps.get(row.row_id, math.inf) if cost_caps else math.inf
+            found: list[Option] = []
+            for item in self.at_bank[row.row_id]:
+                if item.tier_result.missing_waterbody:
+                    option_set.missing_waterbody_banks.add(item.bank_id)
+                found.extend(item.options(self.slack, tolerance, cap))
+            found.sort(key=lambda option: option.order_rank)
+            option_set.options[row.row_id] = found
+            if not found:
+                legal_stock_seen = bool(self.at_bank[row.row_id])
+                option_set.empty[row.row_id] = _empty_reason(row, legal_stock_seen, self.size)
+        if self.prune:
+            prune_dominated(option_set, self.config.cost_tolerance_gbp)
+        return option_set
+
+
+@dataclass(frozen=True, slots=True)
+class _MenuItem:
+    """A stock line at a bank with its habitat, position in the bank and price (or None)."""
+
+    stock_id: str
+    habitat: Habitat
+    position: int
+    price: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Menu:
+    """A bank's stock lines priced at one tier, and its companions for pairing, cheapest first."""
+
+    items: list[_MenuItem]
+    companions: list[_MenuItem]
+
+
+class _Menus:
+    """Tiers and priced stock of every bank, computed once per quote."""
+
+    def __init__(
+        self, reference: ReferenceData, site: Site, size: ContractSize, config: RulesConfig
+    ):
+        self.reference = reference
+        self.site = site
+        self.size = size
+        self.config = config
+        self.bank_ids = sorted(reference.banks)
+        # Slots per bank for the stable order rank: one per stock line plus one for "none".
+        self.slots = max((len(lines) for lines in reference.stock_by_bank.values()), default=0) + 1
+        self._tiers: dict[tuple[str, Ledger], TierResult] = {}
+        self._menus: dict[tuple[str, Tier], _Menu] = {}
+
+    def tier(self, bank_id: str, ledger: Ledger) -> TierResult:
+        key = (bank_id, ledger)
+        if key not in self._tiers:
+            bank = self.reference.banks[bank_id]
+            self._tiers[key] = bank_tier(bank, ledger, self.site, self.reference.geography)
+        return self._tiers[key]
+
+    def menu(self, bank_id: str, tier: Tier) -> _Menu:
+        key = (bank_id, tier)
+        if key not in self._menus:
+            items = []
+            for position, line in enumerate(self.reference.stock_by_bank.get(bank_id, [])):
+                habitat = self.reference.catalogue.habitats.get(line.habitat)
+                if habitat is None:
                     continue
-                legal_stock_seen = True
-                if tier_result.missing_waterbody:
-                    option_set.missing_waterbody_banks.add(bank_id)
-                main_price = reference.price(bank_id, line.habitat, size, tier)
-                if main_price is None:
+                price = self.reference.price(bank_id, line.habitat, self.size, tier)
+                items.append(_MenuItem(line.stock_id, habitat, position, price))
+            companions = sorted(
+                (i for i in items if i.price is not None and can_be_companion(i.habitat)),
+                key=lambda i: (i.price, i.position),
+            )
+            self._menus[key] = _Menu(items, companions)
+        return self._menus[key]
+
+
+class _RowAtBank:
+    """Options of one demand row at one bank that stocks a legal habitat for it."""
+
+    def __init__(
+        self,
+        row: DemandRow,
+        bank_id: str,
+        bank_index: int,
+        tier_result: TierResult,
+        menu: _Menu,
+        mains: list[_MenuItem],
+        builder: OptionBuilder,
+    ) -> None:
+        config = builder.config
+        tier = tier_result.tier
+        slots = builder.menus.slots
+        self.row = row
+        self.bank_id = bank_id
+        self.bank_rank = bank_index * slots * slots
+        self.slots = slots
+        self.tier_result = tier_result
+        self.tier = tier
+        self.menu = menu
+        self.mains = mains
+        self.priced = [main for main in mains if main.price is not None]
+        self.price_factor = builder.price_factor
+        self.srm = srm(tier, config)
+        self.draw = stock_per_unit(tier, config)
+        self.pairing = row.habitat.ledger is Ledger.AREA and tier is not Tier.LOCAL
+        self.weight = (
+            config.pair_weight_adjacent if tier is Tier.ADJACENT else config.pair_weight_far
+        )
+        # The companion covers the SRM uplift beyond one-for-one: 4/3 - 1 = 1/3 adjacent,
+        # 2 - 1 = 1 far.
+        self.companion_draw = self.draw - 1.0
+        # Cost of the cheapest option on slack lines only; the slack set is fixed per quote.
+        self._slack_cheapest: float | None = None
+
+    def peak_draws(self) -> dict[str, float]:
+        """Return the most stock units any option here draws from each stock line."""
+        peaks: dict[str, float] = {}
+        for main in self.priced:
+            peaks[main.stock_id] = self.row.units * self.draw
+        if self.pairing and self.priced:
+            for companion in self.menu.companions:
+                draw = self.row.units * self.companion_draw
+                peaks[companion.stock_id] = max(peaks.get(companion.stock_id, 0.0), draw)
+        return peaks
+
+    def cheapest_cost(self) -> float:
+        """Return the GBP cost of the cheapest option here, ignoring stock."""
+        return self._cheapest_cost(lambda stock_id: True)
+
+    def options(self, slack: set[str], tolerance: float, cap: float) -> list[Option]:
+        """Return the options costing at most `cap` GBP and at most `tolerance` GBP more than
+        the cheapest option on slack lines only; any dearer option is dominated."""
+        if self._slack_cheapest is None:
+            self._slack_cheapest = self._cheapest_cost(slack.__contains__)
+        bound = min(self._slack_cheapest + tolerance, cap)
+        found = []
+        for main in self.priced:
+            assert main.price is not None
+            if self._cost(main.price) <= bound:
+                found.append(self._single(main))
+            if not self.pairing:
+                continue
+            for companion in self.menu.companions:
+                assert companion.price is not None
+                if companion.habitat.label == main.habitat.label:
                     continue
-                found.append(
-                    _single(
-                        row,
-                        line.stock_id,
-                        line.habitat,
-                        bank_id,
-                        tier,
-                        main_price,
-                        price_factor,
-                        config,
-                    )
-                )
-                if row.habitat.ledger is Ledger.AREA and tier is not Tier.LOCAL:
-                    found.extend(
-                        _pairs(
-                            row,
-                            supply,
-                            line.stock_id,
-                            main_price,
-                            bank_id,
-                            tier,
-                            reference,
-                            size,
-                            price_factor,
-                            config,
-                        )
-                    )
+                unit_price = self.weight * main.price + (1.0 - self.weight) * companion.price
+                if self._cost(unit_price) > bound:
+                    break
+                found.append(self._pair(main, companion))
+        return found
 
-        found.sort(key=lambda option: option.order_key)
-        option_set.options[row.row_id] = [
-            replace(option, order_rank=rank) for rank, option in enumerate(found)
-        ]
-        if not found:
-            option_set.empty[row.row_id] = _empty_reason(row, legal_stock_seen, size)
-    if prune:
-        prune_dominated(option_set, config.cost_tolerance_gbp)
-    return option_set
+    def _cost(self, list_price: float) -> float:
+        return self.row.units * list_price * self.price_factor
 
+    def _cheapest_cost(self, usable: Callable[[str], bool]) -> float:
+        """Return the cheapest cost among options whose stock lines are all `usable`."""
+        cheapest = math.inf
+        for main in self.priced:
+            assert main.price is not None
+            if not usable(main.stock_id):
+                continue
+            cheapest = min(cheapest, self._cost(main.price))
+            if not self.pairing:
+                continue
+            for companion in self.menu.companions:
+                assert companion.price is not None
+                if usable(companion.stock_id) and companion.habitat.label != main.habitat.label:
+                    unit_price = self.weight * main.price + (1.0 - self.weight) * companion.price
+                    cheapest = min(cheapest, self._cost(unit_price))
+                    break
+        return cheapest
 
-def prune_dominated(option_set: OptionSet, cost_tolerance_gbp: float) -> int:
-    """Remove options that no optimal allocation uses; return how many were removed.
+    def _single(self, main: _MenuItem) -> Option:
+        assert main.price is not None
+        price = main.price * self.price_factor
+        part = OptionPart("main", main.stock_id, main.habitat.label, 1.0, price, self.draw)
+        rank = self.bank_rank + main.position * self.slots
+        return Option(
+            self.row.row_id, self.bank_id, self.tier, self.srm, price, main.price, (part,), rank
+        )
 
-    Option B is dominated by option A of the same row and bank, which share the tier and
-    bank stock, when every stock line that A draws on is slack and one of two cases holds.
-    A line is slack if it would not run out even with every row taking its largest draw
-    from it, so swapping B for A keeps any allocation feasible. The two cases:
-
-    - A costs more than `cost_tolerance_gbp` less than B: the swap would undercut the
-      minimum cost by more than the tolerance, so no allocation with B is within it; or
-    - A costs no more than B and comes earlier in the stable order: the swap is at least as
-      good on every goal and strictly better on the last one.
-    """
-    units = {row.row_id: row.units for row in option_set.rows}
-    peak_draw: dict[str, float] = {}
-    for row_id, options in option_set.options.items():
-        row_peak: dict[str, float] = {}
-        for option in options:
-            for part in option.parts:
-                draw = units[row_id] * part.stock_per_unit
-                row_peak[part.stock_id] = max(row_peak.get(part.stock_id, 0.0), draw)
-        for stock_id, draw in row_peak.items():
-            peak_draw[stock_id] = peak_draw.get(stock_id, 0.0) + draw
-    slack = {
-        stock_id
-        for stock_id, draw in peak_draw.items()
-        if draw <= option_set.available.get(stock_id, 0.0)
-    }
-
-    removed = 0
-    for row_id, options in option_set.options.items():
-        by_bank: dict[str, list[Option]] = {}
-        for option in options:
-            by_bank.setdefault(option.bank_id, []).append(option)
-        kept: list[Option] = []
-        for bank_options in by_bank.values():
-            # Cheapest cost and earliest rank among the slack options seen so far.
-            slack_cost: float | None = None
-            slack_rank: int | None = None
-            for option in sorted(bank_options, key=lambda o: (o.unit_price, o.order_rank)):
-                cost = units[row_id] * option.unit_price
-                if slack_cost is not None and slack_rank is not None:
-                    if slack_cost + cost_tolerance_gbp < cost or slack_rank < option.order_rank:
-                        removed += 1
-                        continue
-                kept.append(option)
-                if all(part.stock_id in slack for part in option.parts):
-                    if slack_cost is None:
-                        slack_cost = cost
-                    slack_rank = (
-                        option.order_rank
-                        if slack_rank is None
-                        else min(slack_rank, option.order_rank)
-                    )
-        kept.sort(key=lambda option: option.order_rank)
-        option_set.options[row_id] = kept
-    return removed
-
-
-def _single(
-    row: DemandRow,
-    stock_id: str,
-    habitat: str,
-    bank_id: str,
-    tier: Tier,
-    price: float,
-    price_factor: float,
-    config: RulesConfig,
-) -> Option:
-    part = OptionPart(
-        "main", stock_id, habitat, 1.0, price * price_factor, stock_per_unit(tier, config)
-    )
-    return Option(
-        row.row_id, bank_id, tier, srm(tier, config), price * price_factor, price, (part,)
-    )
-
-
-def _pairs(
-    row: DemandRow,
-    main: Habitat,
-    main_stock_id: str,
-    main_price: float,
-    bank_id: str,
-    tier: Tier,
-    reference: ReferenceData,
-    size: ContractSize,
-    price_factor: float,
-    config: RulesConfig,
-) -> list[Option]:
-    """Return paired options: main supply one-for-one plus a companion for the uplift."""
-    weight = config.pair_weight_adjacent if tier is Tier.ADJACENT else config.pair_weight_far
-    # The companion covers the SRM uplift beyond one-for-one: 4/3 - 1 = 1/3 adjacent, 2 - 1 = 1 far.
-    companion_draw = stock_per_unit(tier, config) - 1.0
-    pairs = []
-    for line in reference.stock_by_bank.get(bank_id, []):
-        companion = reference.catalogue.habitats.get(line.habitat)
-        if companion is None or not is_companion(main, companion):
-            continue
-        companion_price = reference.price(bank_id, line.habitat, size, tier)
-        if companion_price is None:
-            continue
-        list_price = weight * main_price + (1.0 - weight) * companion_price
+    def _pair(self, main: _MenuItem, companion: _MenuItem) -> Option:
+        assert main.price is not None and companion.price is not None
+        factor = self.price_factor
+        list_price = self.weight * main.price + (1.0 - self.weight) * companion.price
         parts = (
-            OptionPart("main", main_stock_id, main.label, weight, main_price * price_factor, 1.0),
+            OptionPart(
+                "main", main.stock_id, main.habitat.label, self.weight, main.price * factor, 1.0
+            ),
             OptionPart(
                 "companion",
-                line.stock_id,
-                line.habitat,
-                1.0 - weight,
-                companion_price * price_factor,
-                companion_draw,
+                companion.stock_id,
+                companion.habitat.label,
+                1.0 - self.weight,
+                companion.price * factor,
+                self.companion_draw,
             ),
         )
-        pairs.append(
-            Option(
-                row.row_id,
-                bank_id,
-                tier,
-                srm(tier, config),
-                list_price * price_factor,
-                list_price,
-                parts,
-            )
+        rank = self.bank_rank + main.position * self.slots + 1 + companion.position
+        return Option(
+            self.row.row_id,
+            self.bank_id,
+            self.tier,
+            self.srm,
+            list_price * factor,
+            list_price,
+            parts,
+            rank,
         )
-    return pairs
 
 
 def _empty_reason(row: DemandRow, legal_stock_seen: bool, size: ContractSize) -> EmptyRow:

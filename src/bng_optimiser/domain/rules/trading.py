@@ -99,13 +99,17 @@ def _watercourse_rule(demand: Habitat, supply: Habitat) -> bool:
     return supply.label == demand.label
 
 
-def is_companion(main: Habitat, companion: Habitat) -> bool:
-    """Return True if `companion` may cover the spatial risk uplift of a paired option:
-    any other stocked area habitat of band Low or higher (felled woodland excluded)."""
+def can_be_companion(habitat: Habitat) -> bool:
+    """Return True if stock of `habitat` may cover the spatial risk uplift of a paired
+    option: any stocked area habitat of band Low or higher (felled woodland excluded)."""
     return (
-        companion.ledger is Ledger.AREA
-        and not companion.net_gain
-        and companion.label != main.label
-        and companion.label != FELLED_WOODLAND
-        and companion.rank >= LOW
+        habitat.ledger is Ledger.AREA
+        and not habitat.net_gain
+        and habitat.label != FELLED_WOODLAND
+        and habitat.rank >= LOW
     )
+
+
+def is_companion(main: Habitat, companion: Habitat) -> bool:
+    """Return True if `companion` may pair with `main`: a companion habitat other than main."""
+    return can_be_companion(companion) and companion.label != main.label
