@@ -78,27 +78,67 @@ def map_points(
     )
 
 
-def _deck(points: pd.DataFrame) -> pydeck.Deck:
-    outlines = pydeck.Layer(
-        "GeoJsonLayer",
-        district_outlines(),
-        stroked=True,
-        filled=True,
-        get_fill_color=[240, 240, 240],
-        get_line_color=OUTLINE_COLOUR,
-        line_width_min_pixels=0.5,
+def _district_feature(name: str) -> dict | None:
+    key = normalise(name)
+    for feature in district_outlines()["features"]:
+        if normalise(feature["properties"]["LAD24NM"]) == key:
+            return feature
+    return None
+
+
+def _deck(points: pd.DataFrame, site_name: str | None) -> pydeck.Deck:
+    layers = [
+        pydeck.Layer(
+            "GeoJsonLayer",
+            district_outlines(),
+            stroked=True,
+            filled=True,
+            get_fill_color=[240, 240, 240],
+            get_line_color=OUTLINE_COLOUR,
+            line_width_min_pixels=0.5,
+        )
+    ]
+    site_feature = _district_feature(site_name) if site_name else None
+    if site_feature is not None:
+        layers.append(
+            pydeck.Layer(
+                "GeoJsonLayer",
+                {"type": "FeatureCollection", "features": [site_feature]},
+                filled=True,
+                get_fill_color=[*SITE_COLOUR, 110],
+                get_line_color=SITE_COLOUR,
+                line_width_min_pixels=1.5,
+            )
+        )
+    # The site is a ring and the banks solid dots on top, so a bank in the site's own
+    # district stays visible.
+    layers.append(
+        pydeck.Layer(
+            "ScatterplotLayer",
+            points[points["kind"] == "site"],
+            get_position=["lon", "lat"],
+            get_line_color=SITE_COLOUR,
+            stroked=True,
+            filled=False,
+            get_radius=2 * MARKER_RADIUS_METRES,
+            radius_min_pixels=2 * MARKER_MIN_PIXELS,
+            line_width_min_pixels=2,
+            pickable=True,
+        )
     )
-    markers = pydeck.Layer(
-        "ScatterplotLayer",
-        points,
-        get_position=["lon", "lat"],
-        get_fill_color="colour",
-        get_radius=MARKER_RADIUS_METRES,
-        radius_min_pixels=MARKER_MIN_PIXELS,
-        pickable=True,
+    layers.append(
+        pydeck.Layer(
+            "ScatterplotLayer",
+            points[points["kind"] == "bank"],
+            get_position=["lon", "lat"],
+            get_fill_color="colour",
+            get_radius=MARKER_RADIUS_METRES,
+            radius_min_pixels=MARKER_MIN_PIXELS,
+            pickable=True,
+        )
     )
     return pydeck.Deck(
-        layers=[outlines, markers],
+        layers=layers,
         map_style=None,
         initial_view_state=pydeck.ViewState(**ENGLAND_VIEW),
         tooltip={"text": "{label}: {lpa}"},
@@ -111,7 +151,8 @@ def show_site_map(
     """Draw the map, or a caption saying why there is none; never stops the page."""
     try:
         points = map_points(geography, site_lpa_code, bank_lpas, bank_ids)
-        deck = _deck(points)
+        site = geography.lpas.get(site_lpa_code)
+        deck = _deck(points, site.name if site else None)
     except (OSError, ValueError, KeyError) as error:
         st.caption(f"No map: the district files could not be read ({error}).")
         return
@@ -121,7 +162,10 @@ def show_site_map(
     st.pydeck_chart(deck, height=520)
     placed = set(points["label"])
     missing = [bank_id for bank_id in bank_ids if bank_id not in placed]
-    note = "Red: the site's LPA. Green: the banks used, at the centroid of their LPA."
+    note = (
+        "Red: the site's LPA (shaded, ringed at its centre). "
+        "Green: the banks used, at the centre of their LPA."
+    )
     if missing:
         note += (
             f" Not placed (LPA is not a district or its location is unknown): {', '.join(missing)}."
