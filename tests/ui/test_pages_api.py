@@ -201,3 +201,19 @@ def test_admin_wrong_token_is_refused(connected) -> None:
     at.text_input(key="admin_token").set_value("not-the-token").run()
 
     assert any("Reading the queue failed" in text for text in texts(at.error))
+
+
+def test_promoter_terms_set_discount(connected, workers, tiny_banks_imported) -> None:
+    workers.start(1)
+    at = fill_quote_form(new_app(), banks.DEMAND)
+    promoter = "Sample Developments plc (illustrative)"
+    assert promoter in at.selectbox(key="opt_promoter").options
+    at.selectbox(key="opt_promoter").set_value(promoter)
+    submit_button(at).click().run()
+    job = run_until(at, {"finished", "failed", "canceled"})
+
+    assert job["request"]["promoter"] == promoter
+    assert "promoter_discount" not in job["request"]
+    # The seeded promoter takes 5 % off unit prices: 0.5 x 950 + 0.2 x 475 = 475 + 95 = 570;
+    # plus the 500 admin fee = 1,070.
+    assert {metric.label: metric.value for metric in at.metric}["Total"] == "£1,070.00"

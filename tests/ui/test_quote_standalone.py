@@ -232,3 +232,33 @@ def test_history_and_admin_need_backend(standalone) -> None:
 
     at.switch_page("pages/admin.py").run()
     assert any("Administration acts on the quote service" in text for text in texts(at.info))
+
+
+def test_suo_surplus_reduces_lines(standalone, local_backend) -> None:
+    at = fill_quote_form(new_app(backend=local_backend), banks.DEMAND)
+    at.number_input(key="opt_suo").set_value(0.28)
+    submit_button(at).click().run()
+    job = run_until(at, {"finished", "failed"})
+
+    assert job["status"] == "finished", job.get("error")
+    # f = min(0.5 x 0.28 / 0.7 units supplied, 0.60) = 0.2; SUO = 0.2 x 600 = 120.
+    assert any("SUO discount of £120.00" in text for text in texts(at.caption))
+    # 600 - 120 + 500 admin fee = 980.
+    assert {metric.label: metric.value for metric in at.metric}["Total"] == "£980.00"
+    client = next(
+        frame.value for frame in at.dataframe if list(frame.value.columns)[:2] == ["row", "habitat"]
+    )
+    # Lines after SUO: 500 x 0.8 = 400 and 100 x 0.8 = 80; then the admin fee and the total.
+    assert client["cost £"].tolist() == [400, 80, 500, 980]
+
+
+def test_percentage_discount_scales_prices(standalone, local_backend) -> None:
+    at = fill_quote_form(new_app(backend=local_backend), banks.DEMAND)
+    at.selectbox(key="opt_discount_type").set_value("percentage")
+    at.number_input(key="opt_discount_value").set_value(10.0)
+    submit_button(at).click().run()
+    job = run_until(at, {"finished", "failed"})
+
+    assert job["request"]["promoter_discount"] == {"type": "percentage", "value": 10.0}
+    # Unit prices x 0.9: 0.5 x 900 + 0.2 x 450 = 450 + 90 = 540; plus 500 admin fee = 1,040.
+    assert {metric.label: metric.value for metric in at.metric}["Total"] == "£1,040.00"

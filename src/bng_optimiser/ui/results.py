@@ -47,6 +47,7 @@ def lines_frame(result: dict) -> pd.DataFrame:
             "stock drawn": _stock_drawn_text(line["stock_drawn"]),
             "unit price £": line["unit_price"],
             "cost £": line["cost"],
+            "SUO £": line.get("suo_reduction", 0.0),
             "paired parts": _paired_text(line),
         }
         for line in result.get("lines", [])
@@ -65,6 +66,7 @@ def lines_frame(result: dict) -> pd.DataFrame:
             "stock drawn",
             "unit price £",
             "cost £",
+            "SUO £",
             "paired parts",
         ],
     )
@@ -84,6 +86,7 @@ def banks_frame(result: dict) -> pd.DataFrame:
 _MONEY_COLUMNS = {
     "unit price £": st.column_config.NumberColumn("unit price £", format="£%,.2f"),
     "cost £": st.column_config.NumberColumn("cost £", format="£%,.2f"),
+    "SUO £": st.column_config.NumberColumn("SUO £", format="£%,.2f"),
     "units": st.column_config.NumberColumn("units", format="%.4f"),
     "SRM": st.column_config.NumberColumn("SRM", format="%.2f"),
 }
@@ -98,9 +101,15 @@ def show_headline(result: dict) -> None:
     columns[1].metric("Subtotal", money(result["subtotal"]))
     columns[2].metric("Admin fee", money(result["admin_fee"]))
     columns[3].metric("Total", money(result["total"]))
+    if result.get("promoter_discount"):
+        st.caption(
+            f"The promoter's percentage discount took {money(result['promoter_discount'])} "
+            "off the unit prices."
+        )
     if result.get("suo_discount"):
         st.caption(
-            f"Includes an SUO discount of {money(result['suo_discount'])} off the allocation lines."
+            f"The total includes an SUO discount of {money(result['suo_discount'])} "
+            "off the allocation lines."
         )
     st.caption(
         f"{result['total_units']:.4f} units of demand; banks used: "

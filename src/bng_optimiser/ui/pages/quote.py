@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import pandas as pd
 import streamlit as st
@@ -31,6 +32,8 @@ DISCOUNT_TYPES = {
     "percentage": "Percentage off every unit price",
 }
 NO_PROMOTER = ""
+# Promoters change rarely; a minute keeps the list fresh without a request per rerun.
+PROMOTERS_MAX_AGE_SECONDS = 60.0
 AUTOMATIC_SIZE = ""
 NET_GAIN_BUTTONS = (
     ("add_net_gain_area", "Add Net Gain (Low-equivalent)", NET_GAIN_AREA),
@@ -281,14 +284,31 @@ def _show_neighbours(geography, lpa_code: str | None, nca_number: int | None) ->
             )
 
 
-def _bank_lpas(backend) -> dict[str, str]:
-    if "bank_lpas" not in st.session_state:
+def _bank_lpas(backend, version: str) -> dict[str, str]:
+    """Return bank id -> LPA code, read once per reference data version."""
+    cached = st.session_state.get("bank_lpas")
+    if cached is None or cached[0] != version:
         try:
-            st.session_state["bank_lpas"] = backend.bank_locations()
+            cached = (version, backend.bank_locations())
         except BackendError as error:
             logger.warning("bank locations unavailable: %s", error.message)
             return {}
-    return st.session_state["bank_lpas"]
+        st.session_state["bank_lpas"] = cached
+    return cached[1]
+
+
+def _promoters(backend, mode: str) -> list[str]:
+    """Return the promoter names, read at most once a minute per session."""
+    cached = st.session_state.get("promoters")
+    if cached and cached[0] == mode and time.monotonic() - cached[1] < PROMOTERS_MAX_AGE_SECONDS:
+        return cached[2]
+    try:
+        names = backend.promoters()
+    except BackendError as error:
+        st.warning(f"Promoters could not be loaded ({error.message}); quoting without one.")
+        return []
+    st.session_state["promoters"] = (mode, time.monotonic(), names)
+    return names
 
 
 def quote_page() -> None:
@@ -305,11 +325,7 @@ def quote_page() -> None:
         )
         _show_metric_import()
 
-    try:
-        promoters = choice.backend.promoters()
-    except BackendError as error:
-        st.warning(f"Promoters could not be loaded ({error.message}); quoting without one.")
-        promoters = []
+    promoters = _promoters(choice.backend, choice.mode)
 
     running = job_status.job_is_active()
     with st.form("quote_form", enter_to_submit=False):
@@ -360,9 +376,8 @@ def quote_page() -> None:
         site_lpa = (job.get("request") or {}).get("lpa_code")
         if site_lpa:
             st.subheader("Map")
-            show_site_map(
-                geography, site_lpa, _bank_lpas(choice.backend), result.get("banks_used", [])
-            )
+            bank_lpas = _bank_lpas(choice.backend, result["reference_version"])
+            show_site_map(geography, site_lpa, bank_lpas, result.get("banks_used", []))
 
     job_status.show_job(show_with_map)
 
