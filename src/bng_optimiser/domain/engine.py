@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Literal
 
 from .catalogue import Habitat, Ledger
@@ -75,7 +75,9 @@ def quote(
     report("building options", 100)
 
     report("solving", 0)
-    allocation, solver_blocked = _allocate(option_set, config)
+    allocation, solver_blocked = _allocate(
+        option_set, config, lambda row_ids: _build_bounded(builder, config, row_ids)
+    )
     blocked.extend(solver_blocked)
     report("solving", 100)
 
@@ -149,29 +151,31 @@ def _resolve(request: QuoteRequest, reference: ReferenceData) -> tuple[Site, dic
 TRIAL_BANDS = (0.10, 0.50)
 
 
-def _build_bounded(builder: OptionBuilder, config: RulesConfig) -> OptionSet:
+def _build_bounded(
+    builder: OptionBuilder, config: RulesConfig, row_ids: Collection[str] | None = None
+) -> OptionSet:
     """Build options, leaving out those too dear to be in any allocation within tolerance.
 
     A trial solve on each row's near-cheapest options gives a feasible cost U. Any
     allocation within tolerance costs at most U + tolerance, and an option of row r is part
     of one only if its cost plus the cheapest options of the other rows fits under that,
     so every option above the cap U + tolerance - (sum of other rows' cheapest) is left out.
-    If no trial is feasible, every option is built.
+    If no trial is feasible, every option is built. `row_ids` limits building to those rows.
     """
+    wanted = [row for row in builder.rows if row_ids is None or row.row_id in row_ids]
+    only = None if row_ids is None else set(row_ids)
     # Rows with no priced option at all are blocked anyway and take no part in the bound.
     cheapest = {
-        row.row_id: cost
-        for row in builder.rows
-        if math.isfinite(cost := builder.cheapest_cost(row))
+        row.row_id: cost for row in wanted if math.isfinite(cost := builder.cheapest_cost(row))
     }
     if not builder.prune or not cheapest:
-        return builder.build()
+        return builder.build(only=only)
     priced = list(cheapest)
     floor = sum(cheapest.values())
     tolerance = config.cost_tolerance_gbp
     for band in TRIAL_BANDS:
         trial_caps = {row_id: cost * (1 + band) + tolerance for row_id, cost in cheapest.items()}
-        trial = builder.build(trial_caps)
+        trial = builder.build(trial_caps, only=only)
         upper = minimum_cost(trial, priced, bank_limit=builder.bank_limit, config=config)
         if upper is None:
             continue
@@ -181,8 +185,8 @@ def _build_bounded(builder: OptionBuilder, config: RulesConfig) -> OptionSet:
             row_id: upper + tolerance + allowance - (floor - cost)
             for row_id, cost in cheapest.items()
         }
-        return builder.build(caps)
-    return builder.build()
+        return builder.build(caps, only=only)
+    return builder.build(only=only)
 
 
 def _triage(
@@ -231,8 +235,16 @@ def _triage(
     return rows, manual_lines, blocked
 
 
-def _allocate(option_set: OptionSet, config: RulesConfig) -> tuple[Allocation, list[BlockedRow]]:
-    """Solve for every row that can be met; block the others with a reason."""
+def _allocate(
+    option_set: OptionSet,
+    config: RulesConfig,
+    rebuild: Callable[[list[str]], OptionSet],
+) -> tuple[Allocation, list[BlockedRow]]:
+    """Solve for every row that can be met; block the others with a reason.
+
+    `rebuild` returns options for a subset of rows, bounded by that subset's trial cost,
+    which is far smaller than the unbounded set built when all rows together are infeasible.
+    """
     rows = {row.row_id: row for row in option_set.rows}
     blocked = [
         _blocked(rows[row_id], empty.code, empty.reason)
@@ -301,8 +313,9 @@ def _allocate(option_set: OptionSet, config: RulesConfig) -> tuple[Allocation, l
                 )
             )
     served = [r for r in fitting if r in with_limit]
-    model = build_model(option_set, served, bank_limit=option_set.bank_limit, config=config)
-    return solve(model, option_set, config), blocked
+    served_options = rebuild(served)
+    model = build_model(served_options, served, bank_limit=option_set.bank_limit, config=config)
+    return solve(model, served_options, config), blocked
 
 
 def _fits_alone(option: Option, row: DemandRow, option_set: OptionSet) -> bool:

@@ -444,7 +444,10 @@ def max_served_rows(
     option_set: OptionSet, row_ids: Sequence[str], *, bank_limit: int | None, config: RulesConfig
 ) -> set[str] | None:
     """Return the largest set of rows that can all be met together, or None on a solver
-    time limit or error. Used only to explain which rows block an infeasible quote."""
+    time limit or error. Used only to explain which rows block an infeasible quote.
+
+    When several sets have the most rows, HiGHS picks one, the same one for the same input.
+    """
     model = build_model(
         option_set, row_ids, bank_limit=bank_limit, config=config, allow_unserved=True
     )
@@ -452,7 +455,8 @@ def max_served_rows(
         return set()
     goal = np.concatenate([np.ones(len(model.options)), np.zeros(len(model.bank_ids))])
     _set_objective(model, goal, maximise=True)
-    status, values, _ = _run(model)
+    deadline = time.perf_counter() + config.solver_time_limit_seconds
+    status, values, _ = _run(model, deadline)
     if values is None or status is not SolveStatus.OPTIMAL:
         return None
     return {option.row_id for j, option in enumerate(model.options) if values[j] > 0.5}

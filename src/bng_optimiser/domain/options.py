@@ -182,11 +182,16 @@ class OptionBuilder:
         """Return the GBP cost of the row's cheapest option ignoring stock, inf if none."""
         return min((item.cheapest_cost() for item in self.at_bank[row.row_id]), default=math.inf)
 
-    def build(self, cost_caps: dict[str, float] | None = None) -> OptionSet:
-        """Build the options; `cost_caps` (GBP by row id) leaves out dearer options."""
+    def build(
+        self, cost_caps: dict[str, float] | None = None, only: set[str] | None = None
+    ) -> OptionSet:
+        """Build the options; `cost_caps` (GBP by row id) leaves out dearer options and
+        `only` (row ids) skips every other row."""
         option_set = OptionSet(self.rows, {}, self.available, self.bank_stock, self.bank_limit)
         tolerance = self.config.cost_tolerance_gbp if self.prune else math.inf
         for row in self.rows:
+            if only is not None and row.row_id not in only:
+                continue
             cap = cost_caps.get(row.row_id, math.inf) if cost_caps else math.inf
             found: list[Option] = []
             for item in self.at_bank[row.row_id]:
