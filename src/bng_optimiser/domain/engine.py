@@ -157,9 +157,9 @@ def _build_bounded(
     """Build options, leaving out those too dear to be in any allocation within tolerance.
 
     A trial solve on each row's near-cheapest options gives a feasible cost U. Any
-    allocation within tolerance costs at most U + tolerance, and an option of row r is part
-    of one only if its cost plus the cheapest options of the other rows fits under that,
-    so every option above the cap U + tolerance - (sum of other rows' cheapest) is left out.
+    allocation within tolerance costs at most U + tolerance. An option of row r can be part
+    of one only if its cost plus the cheapest options of the other rows fits under that.
+    So every option above the cap U + tolerance - (sum of other rows' cheapest) is left out.
     If no trial is feasible, every option is built. `row_ids` limits building to those rows.
     """
     wanted = [row for row in builder.rows if row_ids is None or row.row_id in row_ids]

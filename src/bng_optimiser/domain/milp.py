@@ -72,14 +72,6 @@ class AllocationModel:
     cost: np.ndarray
     allow_unserved: bool
 
-    @property
-    def option_columns(self) -> np.ndarray:
-        return np.arange(len(self.options), dtype=np.int32)
-
-    @property
-    def bank_columns(self) -> np.ndarray:
-        return np.arange(len(self.options), len(self.options) + len(self.bank_ids), dtype=np.int32)
-
 
 def new_highs(config: RulesConfig) -> highspy.Highs:
     """Return a silent, single-threaded HiGHS instance so the same input gives the same output."""
@@ -329,8 +321,10 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
         # 2. Fewest banks among allocations costing at most the minimum plus the tolerance.
         # 3. Then closer tiers, summing tier ranks local 0, adjacent 1, far 2 over rows.
         # 4. Then banks with more stock available (units, after the stock-hold policy).
-        # 5. Then the stable order of bank id and stock line ids within each row.
-        rank_in_row = np.array([o.order_rank for o in model.options], dtype=float)
+        # 5. Then the stable order of bank id and stock line ids, summing option ranks.
+        # NOTE: two allocations with equal rank sums still tie. HiGHS then returns the same
+        # one for the same model, not necessarily the one that is first row by row.
+        order_ranks = np.array([o.order_rank for o in model.options], dtype=float)
         goals = [
             (
                 "fix_banks",
@@ -357,7 +351,7 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
                 True,
                 None,
             ),
-            ("fix_order", np.concatenate([rank_in_row, zeros_banks]), False, None),
+            ("fix_order", np.concatenate([order_ranks, zeros_banks]), False, None),
         ]
         for name, goal, maximise, slack in goals:
             if not goal.any():

@@ -48,10 +48,12 @@ class Option:
     bank_id: str
     tier: Tier
     srm: float
+    # After a percentage promoter discount; `list_unit_price` is the price before it.
     unit_price: float
     list_unit_price: float
     parts: tuple[OptionPart, ...]
-    # Position within the row's options in the stable order of `order_key`, 0 first.
+    # Position in the stable order of bank id, then main and companion stock line ids.
+    # It does not depend on which other options exist, so pruning never changes it.
     order_rank: int = 0
 
     @property
@@ -62,11 +64,6 @@ class Option:
     def stock_per_unit(self) -> dict[str, float]:
         """Stock units drawn from each stock line per unit of demand met."""
         return {part.stock_id: part.stock_per_unit for part in self.parts}
-
-    @property
-    def order_key(self) -> tuple[str, tuple[str, ...]]:
-        """Stable order by bank id, then stock line ids, for the final tie-break."""
-        return (self.bank_id, tuple(part.stock_id for part in self.parts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +147,7 @@ class OptionBuilder:
         self.config = config
         self.prune = prune
         self.price_factor = price_factor
+
         self.available = {
             stock_id: available_units(line, hold_policy)
             for stock_id, line in reference.stock.items()
@@ -159,6 +157,7 @@ class OptionBuilder:
             for bank_id, lines in reference.stock_by_bank.items()
         }
         self.menus = _Menus(reference, site, size, config)
+
         # Every (row, bank) pair with at least one legal stock line, priced or not.
         self.at_bank: dict[str, list[_RowAtBank]] = {}
         for row in rows:
@@ -176,6 +175,7 @@ class OptionBuilder:
                     self.at_bank[row.row_id].append(
                         _RowAtBank(row, bank_id, bank_index, tier_result, menu, mains, self)
                     )
+
         self.slack = slack_lines(self.at_bank.values(), self.available) if prune else set()
 
     def cheapest_cost(self, row: DemandRow) -> float:
@@ -321,8 +321,8 @@ class _RowAtBank:
         return self._cheapest_cost(lambda stock_id: True)
 
     def options(self, slack: set[str], tolerance: float, cap: float) -> list[Option]:
-        """Return the options costing at most `cap` GBP and at most `tolerance` GBP more than
-        the cheapest option on slack lines only; any dearer option is dominated."""
+        """Return the options costing at most `cap` GBP. Options more than `tolerance` GBP
+        dearer than the cheapest option on slack lines only are dominated and left out."""
         if self._slack_cheapest is None:
             self._slack_cheapest = self._cheapest_cost(slack.__contains__)
         bound = min(self._slack_cheapest + tolerance, cap)

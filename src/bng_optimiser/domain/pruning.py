@@ -38,8 +38,8 @@ def prune_dominated(option_set: OptionSet, cost_tolerance_gbp: float) -> int:
     A line is slack if it would not run out even with every row taking its largest draw
     from it, so swapping B for A keeps any allocation feasible. The two cases:
 
-    - A costs more than `cost_tolerance_gbp` less than B: the swap would undercut the
-      minimum cost by more than the tolerance, so no allocation with B is within it; or
+    - A costs more than `cost_tolerance_gbp` less than B. The swap would then undercut the
+      minimum cost by more than the tolerance, so no allocation with B lies within it.
     - A costs no more than B and comes earlier in the stable order: the swap is at least as
       good on every goal and strictly better on the last one.
     """
