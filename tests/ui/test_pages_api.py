@@ -115,7 +115,7 @@ def _saved_quote(api_url: str, client_name: str) -> str:
 def test_history_lists_opens_and_accepts(connected, workers, tiny_banks_imported) -> None:
     workers.start(1)
     reference = _saved_quote(connected, "History Test Client")
-    at = new_app(page="pages/history.py")
+    at = new_app(page="views/history.py")
     at.text_input(key="history_reference").set_value(reference)
     next(b for b in at.button if b.label == "Search").click().run()
 
@@ -144,7 +144,7 @@ def test_history_lists_opens_and_accepts(connected, workers, tiny_banks_imported
 def test_history_requote_starts_job(connected, workers, tiny_banks_imported) -> None:
     workers.start(1)
     reference = _saved_quote(connected, "Requote Test Client")
-    at = new_app(page="pages/history.py")
+    at = new_app(page="views/history.py")
     at.text_input(key="history_reference").set_value(reference)
     next(b for b in at.button if b.label == "Search").click().run()
     at.selectbox(key="history_open").set_value(reference).run()
@@ -159,7 +159,7 @@ def test_history_requote_starts_job(connected, workers, tiny_banks_imported) -> 
 def test_admin_imports_and_lists_bad_rows(connected, tiny_banks_imported) -> None:
     # Accepting a quote elsewhere changes held stock and so the version; read the current one.
     current = httpx.get(f"{connected}/reference/version", timeout=10).json()
-    at = new_app(page="pages/admin.py")
+    at = new_app(page="views/admin.py")
     version_table = next(frame.value for frame in at.dataframe if "version" in frame.value.columns)
     assert version_table["version"].tolist() == [current["version"]]
     assert version_table["banks"].tolist() == [current["banks"]]
@@ -187,7 +187,7 @@ def test_admin_imports_and_lists_bad_rows(connected, tiny_banks_imported) -> Non
 
 def test_admin_purges_cache_and_shows_queue(connected, workers) -> None:
     workers.start(1)
-    at = new_app(page="pages/admin.py")
+    at = new_app(page="views/admin.py")
     at.text_input(key="admin_token").set_value(ADMIN_TOKEN).run()
 
     queue = next(frame.value for frame in at.dataframe if "queued" in frame.value.columns)
@@ -197,7 +197,7 @@ def test_admin_purges_cache_and_shows_queue(connected, workers) -> None:
 
 
 def test_admin_wrong_token_is_refused(connected) -> None:
-    at = new_app(page="pages/admin.py")
+    at = new_app(page="views/admin.py")
     at.text_input(key="admin_token").set_value("not-the-token").run()
 
     assert any("Reading the queue failed" in text for text in texts(at.error))

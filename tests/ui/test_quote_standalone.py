@@ -227,10 +227,10 @@ def test_metric_upload_rejects_non_workbook(standalone, local_backend) -> None:
 
 
 def test_history_and_admin_need_backend(standalone) -> None:
-    at = new_app(page="pages/history.py")
+    at = new_app(page="views/history.py")
     assert any("Quote history is kept by the quote service" in text for text in texts(at.info))
 
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("views/admin.py").run()
     assert any("Administration acts on the quote service" in text for text in texts(at.info))
 
 

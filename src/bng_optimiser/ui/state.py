@@ -112,3 +112,8 @@ def static_reference():
     from bng_optimiser.domain.embedded import load_static
 
     return load_static()
+
+
+def upload_limit_megabytes() -> int:
+    """Return the API's upload limit in whole megabytes, the unit `st.file_uploader` takes."""
+    return max(1, get_settings().max_upload_bytes // (1024 * 1024))

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from bng_optimiser.ui.client import BackendError
-from bng_optimiser.ui.state import choose_backend
+from bng_optimiser.ui.state import choose_backend, upload_limit_megabytes
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,12 @@ def _import_banks(client, token: str) -> None:
         "A file with any invalid row changes nothing; every invalid row is listed."
     )
     with st.form("import_form", clear_on_submit=False):
-        upload = st.file_uploader("Bank data file", type=["xlsx", "zip"], key="import_upload")
+        upload = st.file_uploader(
+            "Bank data file",
+            type=["xlsx", "zip"],
+            key="import_upload",
+            max_upload_size=upload_limit_megabytes(),
+        )
         submitted = st.form_submit_button("Import")
     if submitted:
         if upload is None:

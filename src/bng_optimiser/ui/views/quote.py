@@ -17,7 +17,7 @@ from bng_optimiser.ui import demand, job_status
 from bng_optimiser.ui.client import BackendError
 from bng_optimiser.ui.results import show_result
 from bng_optimiser.ui.site_map import show_site_map
-from bng_optimiser.ui.state import choose_backend, static_reference
+from bng_optimiser.ui.state import choose_backend, static_reference, upload_limit_megabytes
 
 logger = logging.getLogger(__name__)
 
@@ -321,6 +321,7 @@ def quote_page() -> None:
             "Statutory Biodiversity Metric workbook (.xlsx or .xlsm)",
             type=["xlsx", "xlsm"],
             key="metric_upload",
+            max_upload_size=upload_limit_megabytes(),
             on_change=_read_uploaded_metric,
         )
         _show_metric_import()

@@ -62,7 +62,8 @@ def _quote_table(client, filters: dict) -> list[str]:
         f"{total} quote{'s' if total != 1 else ''} match; page {filters['page']} of {pages}."
     )
     if items:
-        st.dataframe(pd.DataFrame(items), hide_index=True)
+        total_column = st.column_config.NumberColumn("total £", format="£%,.2f")
+        st.dataframe(pd.DataFrame(items), hide_index=True, column_config={"total": total_column})
     try:
         csv_bytes = client.quotes_csv(**filters)
     except BackendError as error:
@@ -103,7 +104,7 @@ def _quote_detail(client, reference: str) -> None:
             logger.info("requote of %s started as job %s", reference, job.get("job_id"))
             job_status.store_job(job, mode="api", request=saved.get("request"))
             st.success("Requote submitted; its progress and result are on the Quote page.")
-            st.page_link("pages/quote.py", label="Go to the Quote page")
+            st.page_link("views/quote.py", label="Go to the Quote page")
     if columns[1].button("Accept and hold the stock", key=f"accept_{reference}"):
         try:
             accepted = client.accept_quote(reference)
