@@ -214,7 +214,7 @@ def _demand_item(
         problems.append(f"{where}: units {units_text!r} is not a number")
     if units is not None and (not math.isfinite(units) or units <= 0):
         problems.append(f"{where}: units {units_text!r} must be a number greater than 0")
-    if len(problems) > before:
+    if len(problems) > before or label is None or units is None:
         return None
     try:
         return DemandItem(habitat=label, units=units, row_id=row_id)

@@ -1,7 +1,7 @@
 """Bank data files: banks, stock and prices as a CSV folder or one .xlsx workbook.
 
-A folder holds `banks.csv`, `stock.csv` and `prices.csv`; a workbook holds sheets `banks`,
-`stock` and `prices` with the same columns. Every row of every file is validated before
+A folder contains `banks.csv`, `stock.csv` and `prices.csv`. A workbook contains sheets
+`banks`, `stock` and `prices` with the same columns. Every row of every file is validated before
 anything is returned, and `DataFileError` lists all bad rows at once as `file:line: message`.
 
 A price for a habitat that the bank does not stock is accepted. The engine only builds options
@@ -31,8 +31,8 @@ STOCK_COLUMNS = ("stock_id", "bank_id", "habitat", "units_available", "units_hel
 PRICE_COLUMNS = ("bank_id", "habitat", "contract_size", "tier", "price")
 TABLES = {"banks": BANK_COLUMNS, "stock": STOCK_COLUMNS, "prices": PRICE_COLUMNS}
 
-# Bounds on input size. A national register of a few thousand banks, each with 20 habitats
-# priced at 4 sizes x 3 tiers, is about 240,000 price rows x ~80 bytes = ~20 MB.
+# Bounds on input size. A register of 1,000 banks, each with 20 habitats priced at 4 sizes x
+# 3 tiers, is 240,000 price rows x about 80 bytes = about 20 MB.
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_ROWS_PER_TABLE = 400_000
 MAX_NAME_LENGTH = 200
@@ -215,7 +215,7 @@ def _csv_records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]
 
 
 def _read_workbook(data: bytes, label: str, problems: _Problems) -> dict[str, list[_Row]]:
-    # Imported here because openpyxl takes a noticeable time to import and CSV users never need it.
+    # Imported here because openpyxl takes about 0.2 s to import and CSV users never need it.
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -261,7 +261,7 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
-        # Excel stores every number as a float; NCA 61 must read back as "61", not "61.0".
+        # A number cell can come back as a float, and NCA 61 must read back as "61", not "61.0".
         return str(int(value))
     return str(value).strip()
 
@@ -287,7 +287,7 @@ def _rows_with_header(
         return None
 
     index = {name: names.index(name) for name in columns}
-    rows = []
+    rows: list[_Row] = []
     for line, record in records:
         cells = [c.strip() for c in record]
         if not any(cells):
