@@ -192,7 +192,7 @@ def test_quote_in_browser_while_typing(stack: Stack, page: Page) -> None:
     expect(metrics.nth(1)).to_have_text("£500.00")
     expect(metrics.nth(2)).to_have_text("£500.00")
     expect(metrics.nth(3)).to_have_text("£1,000.00")
-    # The allocation grid draws on a canvas; its accessible table holds the cell text.
+    # The allocation grid draws on a canvas; its accessible table contains the cell text.
     expect(page.get_by_text("Test Meadows Bank (BNK-T1)").first).to_be_attached()
     expect(client_name).to_have_value(CLIENT_NAME)
     expect(page.get_by_role("button", name="Get quote")).to_be_enabled()

@@ -1,7 +1,7 @@
 """Fixtures of the UI tests: the Streamlit app under AppTest, in-process or against the real stack.
 
-The API, the workers, PostgreSQL and Redis are the real ones from `tests.api.stack`; this folder
-gets its own database and Redis database so it never shares state with the API tests.
+The API, the workers, PostgreSQL and Redis are the real ones from `tests.api.stack`. This folder
+gets its own database and Redis database, so it never shares state with the API tests.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ UI_REDIS_DB = TEST_REDIS_DB + 2
 class GatedSource:
     """A real embedded source whose `load` waits until the test opens the gate.
 
-    It holds a solve at its first stage, so the tests can see a job `started` and `queued`
+    It stops a solve at its first stage, so the tests can see a job `started` and `queued`
     behind it without depending on how fast the engine is.
     """
 

@@ -1,6 +1,6 @@
 """Quote page solving in process (no backend): every job state, form checks and metric upload.
 
-The engine, the embedded reference source and the executor are the shipped ones; the banks are
+The engine, the embedded reference source and the executor are the shipped ones. The banks are
 the tiny register of `tests.ui.banks`, so the money is worked out by hand.
 """
 
@@ -155,7 +155,8 @@ def test_backend_down_falls_back_to_standalone(backend_at, local_backend) -> Non
     at = new_app(backend=local_backend)
 
     sidebar = " ".join(texts(at.sidebar.caption))
-    assert f"127.0.0.1:{port} is not answering" in sidebar
+    assert f"backend at http://127.0.0.1:{port} is unavailable" in sidebar
+    assert "is not responding (ConnectError)" in sidebar
     fill_quote_form(at, banks.DEMAND)
     submit_button(at).click().run()
     job = run_until(at, {"finished", "failed"})

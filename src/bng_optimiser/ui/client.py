@@ -17,7 +17,7 @@ TERMINAL_STATES = frozenset({"finished", "failed", "canceled"})
 class BackendError(Exception):
     """The API rejected a request.
 
-    `message` is the first line to show a user; `problems` holds every line of the API's
+    `message` is the first line to show a user. `problems` contains every line of the API's
     detail, starting with `message`, such as each invalid row of an import.
     """
 
@@ -29,7 +29,7 @@ class BackendError(Exception):
 
 
 class BackendUnavailable(BackendError):
-    """The API did not answer: refused connection, timeout or a 503 from `/health`."""
+    """The API did not respond: refused connection, timeout or a 503 from `/health`."""
 
 
 def _problems_from_detail(detail: Any) -> list[str]:
@@ -93,7 +93,7 @@ class ApiClient:
         except httpx.TransportError as error:
             logger.warning("%s %s%s failed: %s", method, self.base_url, path, error)
             raise BackendUnavailable(
-                f"the quote service at {self.base_url} is not answering "
+                f"the quote service at {self.base_url} is not responding "
                 f"({error.__class__.__name__})"
             ) from error
         if response.status_code >= 400:

@@ -127,7 +127,7 @@ class LocalBackend:
         return self.job_status(job_id)
 
     def _solve(self, job: _LocalJob, request: QuoteRequest) -> dict:
-        """Run one quote on the worker thread; never raises, so the status shows every outcome."""
+        """Run one quote on the worker thread; catches every Exception so the status shows it."""
 
         def progress(stage: str, percent: int) -> None:
             if job.cancel_requested.is_set():

@@ -1,4 +1,4 @@
-"""Per-session state of the UI: which backend answers, the shipped reference lists, the quote job.
+"""Per-session UI state: the backend that serves quotes, the shipped reference lists, the job.
 
 Streamlit reruns a page script from the top on every interaction, so anything that must live
 longer than one run (the API client, the in-process executor, the job being polled) is kept in
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 # A backend found down is asked again after this long, so a restarted API is picked up.
 HEALTH_RECHECK_SECONDS = 30.0
-# /health must answer quickly; a slow answer means the page falls back to in-process quoting.
+# /health must respond quickly; a slow response means the page falls back to in-process quoting.
 HEALTH_TIMEOUT_SECONDS = 2.0
 
 
@@ -53,8 +53,8 @@ def api_client() -> ApiClient | None:
     return _api_client(url, get_settings().backend_timeout_seconds)
 
 
-def _backend_answers(client: ApiClient) -> str | None:
-    """Return None when /health answers 200, else the reason it did not."""
+def _health_problem(client: ApiClient) -> str | None:
+    """Return None when /health returns 200, else the reason it did not."""
     checked = st.session_state.get("health_checked")
     if (
         checked
@@ -77,7 +77,7 @@ def _backend_answers(client: ApiClient) -> str | None:
 
 
 def choose_backend() -> BackendChoice:
-    """Use the API when BACKEND_URL is set and /health answers; otherwise quote in process."""
+    """Use the API when BACKEND_URL is set and /health returns 200; otherwise quote in process."""
     client = api_client()
     if client is None:
         return BackendChoice(
@@ -86,13 +86,13 @@ def choose_backend() -> BackendChoice:
             "Standalone: no backend configured, so quotes are solved in this process on the "
             "sample banks shipped with the package. History and Admin need the backend.",
         )
-    problem = _backend_answers(client)
+    problem = _health_problem(client)
     if problem is not None:
         return BackendChoice(
             local_backend(),
             "standalone",
-            f"Standalone: the backend at {client.base_url} is not answering ({problem}), so "
-            "quotes are solved in this process on the shipped sample banks.",
+            f"Standalone: the backend at {client.base_url} is unavailable ({problem}). Quotes "
+            "are solved in this process on the sample banks shipped with the package.",
         )
     return BackendChoice(client, "api", f"Connected to the quote service at {client.base_url}.")
 

@@ -220,6 +220,7 @@ def _build_payload(lpa_code, nca_number, waterbody, rows, options) -> tuple[dict
         problems.append("enter at least one demand row (habitat and units)")
     if problems:
         return None, problems
+
     discount = {"type": options["discount_type"], "value": options["discount_value"]}
     if options["discount_type"] != "percentage":
         discount["value"] = 0.0
@@ -237,6 +238,7 @@ def _build_payload(lpa_code, nca_number, waterbody, rows, options) -> tuple[dict
         QuoteRequest.model_validate(body)
     except ValidationError as error:
         return None, [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
+
     if options["promoter"]:
         # The API turns the promoter's terms into the discount.
         body["promoter"] = options["promoter"]
