@@ -114,3 +114,12 @@ def test_manual_lines_excluded_from_contract_size():
     result = quote(request, sized_reference())
     assert result.total_units == pytest.approx(0.05)
     assert result.contract_size is ContractSize.FRACTIONAL
+
+
+def test_config_overrides_defaults():
+    config = RulesConfig(admin_fee_other_gbp=450, medium_from_units=5.0)
+    result = quote(make_request([(NEUTRAL_GRASSLAND, 3.0)]), sized_reference(), config=config)
+    # 3.0 units is below the raised medium threshold of 5.0, so small: 3.0 x 25,000 = 75,000.
+    assert result.contract_size is ContractSize.SMALL
+    assert result.subtotal == pytest.approx(75_000)
+    assert result.admin_fee == 450

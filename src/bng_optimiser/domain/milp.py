@@ -361,8 +361,9 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
             model.highs.setSolution(len(best), np.arange(len(best), dtype=np.int32), best)
             stage_status, stage_values, optimum = _run(model, deadline)
             if stage_values is None:
-                # A later goal fails only on the time limit or a solver error. Either way the
-                # best allocation so far still has the minimum cost, so keep it, unproven.
+                # The previous allocation is feasible here, so only the time limit or a solver
+                # error ends a later goal without one. Keep that allocation: it has the
+                # minimum cost, but the later goals are unproven.
                 status = SolveStatus.TIME_LIMIT
                 break
             best = stage_values
