@@ -279,3 +279,47 @@ def test_installed_command_runs(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert "Totals" in completed.stdout
     assert "Client view" in completed.stdout
+
+
+def test_hold_policy_reaches_engine(run_cli, tiny_banks: Path) -> None:
+    stock = tiny_banks / "stock.csv"
+    # L1 holds 0.9 of its 1 unit of hedgerow for open quotes.
+    stock.write_text(
+        stock.read_text(encoding="utf-8").replace("L1-2,L1,Native hedgerow,1,0",
+                                                  "L1-2,L1,Native hedgerow,1,0.9"),
+        encoding="utf-8",
+    )
+    ignore = run_cli("quote", *SITE, *TINY_DEMAND, "--banks", tiny_banks, "--json")
+    hold_all = run_cli("quote", *SITE, *TINY_DEMAND, "--banks", tiny_banks, "--json",
+                       "--hold-policy", "hold_all")
+
+    # ignore: 1 unit available >= 0.2 demanded. hold_all: 1 - 0.9 = 0.1 < 0.2, so blocked.
+    assert ignore.status == 0
+    assert hold_all.status == 3
+    assert [b["row_id"] for b in hold_all.json()["blocked"]] == ["R2"]
+
+
+def test_contract_size_override(run_cli, tiny_banks: Path) -> None:
+    run = run_cli("quote", *SITE, "--habitat", "Native hedgerow=0.05", "--banks", tiny_banks,
+                  "--contract-size", "medium", "--json")
+    result = run.json()
+
+    # 0.05 units alone would be fractional (admin fee 300); the override makes it medium (500).
+    # 0.05 x 15,000 = 750, + 500 = 1,250.
+    assert result["contract_size"] == "medium"
+    assert result["admin_fee"] == pytest.approx(500)
+    assert result["total"] == pytest.approx(1_250)
+
+
+def test_missing_bank_folder_rejected(run_cli, tmp_path: Path) -> None:
+    run = run_cli("quote", *SITE, *TINY_DEMAND, "--banks", tmp_path / "absent")
+
+    assert run.status == 2
+    assert "absent: not found; give a folder with banks.csv, stock.csv and prices.csv" in run.err
+
+
+def test_bad_choice_exits_2(run_cli) -> None:
+    with pytest.raises(SystemExit) as caught:
+        run_cli("quote", *SITE, *TINY_DEMAND, "--hold-policy", "keep")
+
+    assert caught.value.code == 2

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -395,3 +397,13 @@ class TestSampleBanks:
         assert [b.bank_id for b in local] == ["BNK001", "BNK002", "BNK003"]
         assert [b.bank_id for b in adjacent] == ["BNK004", "BNK005", "BNK006", "BNK007"]
         assert len(far) >= 20
+
+
+def test_sample_banks_match_generator(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parents[2] / "scripts" / "generate_sample_banks.py"
+    subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True,
+                   capture_output=True, timeout=120)
+
+    for name in ("banks.csv", "stock.csv", "prices.csv"):
+        shipped = (SAMPLE_BANKS_DIR / name).read_bytes()
+        assert (tmp_path / name).read_bytes() == shipped, name
