@@ -38,6 +38,10 @@ def test_quote_finishes_with_hand_computed_totals(standalone, local_backend) -> 
     job = run_until(at, {"finished", "failed"})
 
     assert job["status"] == "finished", job.get("error")
+    # A finished job is no longer polled: no progress bar, no Cancel button, Submit enabled.
+    assert len(at.progress) == 0
+    assert not any(button.label == "Cancel" for button in at.button)
+    assert not submit_button(at).disabled
     metrics = {metric.label: metric.value for metric in at.metric}
     assert metrics["Contract size"] == "small"
     assert metrics["Subtotal"] == "£600.00"  # 0.5 x 1,000 + 0.2 x 500
