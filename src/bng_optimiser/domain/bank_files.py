@@ -167,11 +167,22 @@ def _read_tables(
         problems.add(str(path), f"unsupported file type {path.suffix!r}; give a folder of CSV "
                      "files or an .xlsx workbook with sheets banks, stock and prices")
         return {}
-    size = path.stat().st_size
-    if size > max_bytes:
-        problems.add(path.name, _too_large(size, max_bytes))
+    data = _read_bounded(path, path.name, max_bytes, problems)
+    if data is None:
         return {}
-    return _read_workbook(path.read_bytes(), path.name, problems)
+    return _read_workbook(data, path.name, problems)
+
+
+def _read_bounded(path: Path, label: str, max_bytes: int, problems: _Problems) -> bytes | None:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            problems.add(label, _too_large(size, max_bytes))
+            return None
+        return path.read_bytes()
+    except OSError as error:
+        problems.add(label, f"cannot be read: {error.strerror}")
+        return None
 
 
 def _too_large(size: int, max_bytes: int) -> str:
@@ -185,13 +196,12 @@ def _read_csv(
     if not path.is_file():
         problems.add(str(path), f"missing file; expected columns {', '.join(columns)}")
         return None
-    size = path.stat().st_size
-    if size > max_bytes:
-        problems.add(name, _too_large(size, max_bytes))
+    data = _read_bounded(path, name, max_bytes, problems)
+    if data is None:
         return None
     try:
         # utf-8-sig drops the byte order mark that spreadsheet programs put on CSV exports.
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         problems.add(name, f"not valid UTF-8 at byte {error.start}; save the file as UTF-8 CSV")
         return None
