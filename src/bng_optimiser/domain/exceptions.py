@@ -23,10 +23,10 @@ class UnknownNameError(InvalidInputError):
 
 
 class DataFileError(InvalidInputError):
-    """One or more rows of an input file are invalid; every bad row is listed at once."""
+    """An input file has invalid rows or columns; every problem is listed at once."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         count = len(problems)
-        header = f"{count} invalid row{'s' if count != 1 else ''}"
+        header = f"{count} problem{'s' if count != 1 else ''} found"
         super().__init__(header + ":\n" + "\n".join(f"  {p}" for p in problems))
