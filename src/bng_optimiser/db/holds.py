@@ -2,8 +2,9 @@
 
 Held units are stored on the stock line (`StockLine.units_held`), because the engine's
 hold_all and hold_half policies read them there. Rows of `stock_holds` record which quote
-holds what, and a bank import may not set `units_held` below the units of active holds. A change in held units changes what hold_all quotes can use, so accepting, releasing
-and expiring each record a new reference data version. A quote keeps the status `accepted`
+holds what, and a bank import may not set `units_held` below the units of active holds. A
+change in held units changes what hold_all quotes can use, so accepting, releasing and
+expiring each record a new reference data version. A quote keeps the status `accepted`
 after its holds are released or expire; to hold stock again, requote it and accept the new
 revision.
 

@@ -28,7 +28,9 @@ def band_rank(band: str) -> int:
     try:
         return BANDS.index(band)
     except ValueError:
-        raise ValueError(f"distinctiveness band {band!r} is not one of {', '.join(BANDS)}") from None
+        raise ValueError(
+            f"distinctiveness band {band!r} is not one of {', '.join(BANDS)}"
+        ) from None
 
 
 NET_GAIN_AREA = "Net Gain (Low-equivalent)"

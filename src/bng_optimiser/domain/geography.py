@@ -95,7 +95,11 @@ class Geography:
 
     def search_ncas(self, text: str = "") -> list[NCA]:
         key = normalise(text)
-        return [nca for nca in self.ncas.values() if key in normalise(nca.name) or key == str(nca.number)]
+        return [
+            nca
+            for nca in self.ncas.values()
+            if key in normalise(nca.name) or key == str(nca.number)
+        ]
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -123,7 +127,8 @@ def load_geography(geo_dir: Path) -> Geography:
         for row in _rows(geo_dir / "nca_list.csv")
     }
     lpa_pairs = [
-        (row["lpa_code_a"], row["lpa_code_b"]) for row in _rows(geo_dir / "lpa_apr2023_adjacency.csv")
+        (row["lpa_code_a"], row["lpa_code_b"])
+        for row in _rows(geo_dir / "lpa_apr2023_adjacency.csv")
     ]
     nca_pairs = [
         (int(row["nca_number_a"]), int(row["nca_number_b"]))

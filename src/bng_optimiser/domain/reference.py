@@ -120,7 +120,8 @@ class ReferenceData:
                 for s in self.stock.values()
             ),
             "prices": sorted(
-                [k[0], k[1], k[2].value, k[3].value, round(float(v), 6)] for k, v in self.prices.items()
+                [k[0], k[1], k[2].value, k[3].value, round(float(v), 6)]
+                for k, v in self.prices.items()
             ),
             "catalogue": sorted(
                 [h.label, h.ledger.value, h.band] for h in self.catalogue.habitats.values()

@@ -83,6 +83,8 @@ class QuoteRequest(BaseModel):
             if item.row_id is None:
                 item.row_id = f"R{index}"
             if item.row_id in seen:
-                raise ValueError(f"demand row_id {item.row_id!r} is used twice; row ids must be unique")
+                raise ValueError(
+                    f"demand row_id {item.row_id!r} is used twice; row ids must be unique"
+                )
             seen.add(item.row_id)
         return self
