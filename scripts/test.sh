@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh
 scripts/services.sh
+scripts/lint.sh
 mkdir -p test-artifacts
 
 # pytest exits 5 when it collects no tests; that is a failure here too.
