@@ -99,6 +99,9 @@ class Stack:
         self.workers.stop_all()
         self.api.stop()
         drop_database(self.database_url)
+        subprocess.run(
+            ["redis-cli", "-n", str(E2E_REDIS_DB), "flushdb"], check=True, capture_output=True
+        )
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from redis import Redis
 
 from bng_optimiser.domain.embedded import EmbeddedSource
 from bng_optimiser.domain.reference import ReferenceData
@@ -61,8 +62,13 @@ def database_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
-    return f"redis://127.0.0.1:6379/{UI_REDIS_DB}"
+def redis_url() -> Iterator[str]:
+    url = f"redis://127.0.0.1:6379/{UI_REDIS_DB}"
+    yield url
+    # Leave no queued jobs or cached quotes behind in the UI tests' database.
+    connection = Redis.from_url(url)
+    connection.flushdb()
+    connection.close()
 
 
 @pytest.fixture
