@@ -17,7 +17,12 @@ from bng_optimiser.ui import demand, job_status
 from bng_optimiser.ui.client import BackendError
 from bng_optimiser.ui.results import show_result
 from bng_optimiser.ui.site_map import show_site_map
-from bng_optimiser.ui.state import choose_backend, static_reference, upload_limit_megabytes
+from bng_optimiser.ui.state import (
+    backend_for_job,
+    choose_backend,
+    static_reference,
+    upload_limit_megabytes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -379,7 +384,7 @@ def quote_page() -> None:
         site_lpa = (job.get("request") or {}).get("lpa_code")
         if site_lpa:
             st.subheader("Map")
-            bank_lpas = _bank_lpas(choice.backend, result["reference_version"])
+            bank_lpas = _bank_lpas(backend_for_job(job), result["reference_version"])
             show_site_map(geography, site_lpa, bank_lpas, result.get("banks_used", []))
 
     job_status.show_job(show_with_map)
