@@ -212,3 +212,31 @@ def test_openapi_docs_served(client: httpx.Client) -> None:
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/jobs", "/jobs/{job_id}", "/health", "/quotes/{reference}/accept"} <= set(paths)
+
+
+def test_get_with_wait_returns_finished_job(client: httpx.Client, workers: Workers) -> None:
+    workers.start(1)
+    queued = client.post("/jobs", json=quote_body("Long poll Ltd"))
+    assert queued.status_code == 202
+
+    # One request that waits replaces polling, because it returns once the job has ended.
+    done = client.get(f"/jobs/{queued.json()['job_id']}", params={"wait": 30}, timeout=60)
+    assert done.status_code == 200
+    assert done.json()["status"] == "finished"
+    # 1.0 unit is below 2.5, so a small contract with a 500 GBP admin fee.
+    assert done.json()["result"]["admin_fee"] == 500.0
+
+
+def test_get_with_wait_on_queued_job_times_out(client: httpx.Client) -> None:
+    # No worker runs, so the job is still queued when the 0.5 s wait ends.
+    job_id = client.post("/jobs", json=quote_body("Nobody works Ltd")).json()["job_id"]
+    state = client.get(f"/jobs/{job_id}", params={"wait": 0.5})
+    assert state.status_code == 200
+    assert state.json()["status"] == "queued"
+
+
+def test_get_wait_above_limit_is_422(client: httpx.Client) -> None:
+    job_id = client.post("/jobs", json=quote_body("Waits too long Ltd")).json()["job_id"]
+    response = client.get(f"/jobs/{job_id}", params={"wait": 61})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "wait"]

@@ -15,3 +15,12 @@ def sleep_with_progress(seconds: float) -> str:
         job.save_meta()
     time.sleep(seconds)
     return "slept"
+
+
+def count_run_and_sleep(seconds: float) -> str:
+    """Add 1 to the Redis counter `runs:<job id>`, then sleep for `seconds`."""
+    job = get_current_job()
+    if job is not None:
+        job.connection.incr(f"runs:{job.id}")
+    time.sleep(seconds)
+    return "slept"

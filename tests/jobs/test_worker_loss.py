@@ -7,10 +7,12 @@ import signal
 import httpx
 from redis import Redis
 from rq import Queue, Retry
+from rq.registry import StartedJobRegistry
 
 from tests.api.stack import Workers, stop_process, wait_for_job
 
 SLOW_TASK = "tests.jobs.slow_tasks.sleep_with_progress"
+COUNTING_TASK = "tests.jobs.slow_tasks.count_run_and_sleep"
 # Far longer than the test needs, so the job is always still running when its worker is killed.
 SLOW_SECONDS = 600
 
@@ -45,6 +47,24 @@ def test_killed_worker_job_is_retried_then_failed(
     assert isinstance(error, dict)
     assert error["code"] == "worker_lost"
     assert "Submit the quote again" in error["message"]
+
+
+def test_job_longer_than_grace_is_not_abandoned(
+    client: httpx.Client, workers: Workers, redis: Redis, queue_name: str
+) -> None:
+    # The test stack sends heartbeats every 1 s with a 3 s grace, so a 6 s job outlives its
+    # first registry entry and runs only once if the worker keeps renewing it while it runs.
+    queue = Queue(queue_name, connection=redis)
+    queue.enqueue(
+        COUNTING_TASK, 6, job_id="quote-long-alive", job_timeout=60, retry=Retry(max=1)
+    )
+    workers.start(1)
+    done = wait_for_job(client, "quote-long-alive", {"finished", "failed"})
+    assert done["status"] == "finished"
+    # A job taken for abandoned is queued again while its first run goes on, and then runs twice.
+    assert redis.get("runs:quote-long-alive") == b"1"
+    assert queue.count == 0
+    assert StartedJobRegistry(queue_name, connection=redis).count == 0
 
 
 def test_stop_running_job(

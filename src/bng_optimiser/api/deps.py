@@ -12,6 +12,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
+from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,11 +24,15 @@ from bng_optimiser.domain.reference import ReferenceData
 from bng_optimiser.jobs.reference_cache import ReferenceCache
 from bng_optimiser.settings import Settings
 
+from .reference_version import VersionReader
+
 logger = logging.getLogger(__name__)
 
 # A request must fail fast with 503 when Redis is down rather than hang the client.
 REDIS_CONNECT_TIMEOUT_SECONDS = 1.0
 REDIS_SOCKET_TIMEOUT_SECONDS = 5.0
+# The same bound for the reference data version query on the event loop.
+POSTGRES_VERSION_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass
@@ -45,12 +51,34 @@ class Services:
         )
 
     @cached_property
+    def async_redis(self) -> AsyncRedis:
+        """The client for Redis calls made on the event loop, such as cache lookups."""
+        return AsyncRedis.from_url(
+            self.settings.redis_url,
+            socket_connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
+            retry=AsyncRetry(NoBackoff(), 1),
+        )
+
+    @cached_property
+    def versions(self) -> VersionReader:
+        return VersionReader(self.settings.database_url, POSTGRES_VERSION_TIMEOUT_SECONDS)
+
+    @cached_property
     def session_factory(self) -> sessionmaker[Session]:
         return make_session_factory(self.settings.database_url)
 
     @cached_property
     def reference_cache(self) -> ReferenceCache:
         return ReferenceCache(PostgresSource(self.session_factory))
+
+    async def aclose(self) -> None:
+        """Close the connections used on the event loop, then the others."""
+        if "async_redis" in self.__dict__:
+            await self.async_redis.aclose()
+        if "versions" in self.__dict__:
+            await self.versions.close()
+        self.close()
 
     def close(self) -> None:
         if "redis" in self.__dict__:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -128,6 +129,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RedisTimeoutError, _redis_down)
     app.add_exception_handler(LockError, _lock_busy)
     app.add_exception_handler(OperationalError, _postgres_down)
+    # Raised by the reference data version read, which uses psycopg without SQLAlchemy.
+    app.add_exception_handler(psycopg.OperationalError, _postgres_down)
     app.add_exception_handler(NoReferenceDataError, _no_reference_data)
     app.add_exception_handler(QuoteNotFoundError, _quote_not_found)
     app.add_exception_handler(QuoteNotAcceptableError, _conflict)

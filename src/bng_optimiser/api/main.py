@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             cleaner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await cleaner
-            services.close()
+            await services.aclose()
             logger.info("API stopped")
 
     app = FastAPI(

@@ -33,6 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=1,
         help="API server processes (uvicorn --workers); each needs its own memory",
     )
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every API request (off by default: it costs CPU on each cache hit)",
+    )
     parser.set_defaults(handler=run_serve)
 
 
@@ -51,6 +56,10 @@ def run_serve(args: argparse.Namespace) -> int:
             host=host,
             port=port,
             workers=args.processes,
+            # uvloop and httptools (pinned dependencies) parse HTTP and run the event loop in C.
+            loop="uvloop",
+            http="httptools",
+            access_log=args.access_log,
             log_level="debug" if args.verbose else "info",
         )
         return EXIT_OK

@@ -20,6 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--burst", action="store_true", help="exit once the queue is empty instead of waiting"
     )
     parser.add_argument("--name", help="worker name shown in /admin/queue (default: random)")
+    parser.add_argument(
+        "--fork",
+        action="store_true",
+        help="run each job in a forked child process: slower, but a crash ends only that job",
+    )
     parser.set_defaults(handler=run_worker)
 
 
@@ -28,7 +33,7 @@ def run_worker(args: argparse.Namespace) -> int:
 
     level = logging.DEBUG if args.verbose else logging.INFO
     logging.getLogger().setLevel(level)
-    worker = build_worker(name=args.name)
+    worker = build_worker(name=args.name, fork=args.fork)
     logger.info("worker %s starting on queue %s", worker.name, worker.queue_names())
     worker.work(burst=args.burst, logging_level=logging.getLevelName(level))
     logger.info("worker %s stopped", worker.name)

@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,12 @@ def job_id_for(digest: str) -> str:
 def get_cached(redis: Redis, digest: str) -> bytes | None:
     """Return the stored JSON document `{"reference", "result"}` as bytes, or None on a miss."""
     value = redis.get(cache_key(digest))
+    return value if isinstance(value, bytes) or value is None else str(value).encode()
+
+
+async def get_cached_async(redis: AsyncRedis, digest: str) -> bytes | None:
+    """Return the stored document like `get_cached`, without blocking the event loop."""
+    value = await redis.get(cache_key(digest))
     return value if isinstance(value, bytes) or value is None else str(value).encode()
 
 

@@ -42,6 +42,11 @@ class ReferenceCache:
                 self._snapshot = snapshot
         return snapshot
 
+    def held(self, version: str) -> ReferenceData | None:
+        """Return the snapshot held now if it is at `version`, else None; never asks the source."""
+        snapshot = self._snapshot
+        return snapshot if snapshot is not None and snapshot.version == version else None
+
     def peek(self) -> ReferenceData | None:
         """Return the snapshot held now, without asking the source."""
         return self._snapshot

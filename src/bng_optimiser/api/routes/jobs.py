@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from typing import Any
+import time
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse
 from redis import Redis
+from redis.asyncio import Redis as AsyncRedis
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
 from starlette.concurrency import run_in_threadpool
 
+from bng_optimiser.jobs import cache
 from bng_optimiser.jobs.canonical import canonicalise
 from bng_optimiser.jobs.registry import clean_started_jobs
-from bng_optimiser.jobs.submit import Submission, submit_quote
+from bng_optimiser.jobs.submit import submit_quote
 from bng_optimiser.settings import Settings
 
-from ..deps import RedisDep, Services, ServicesDep, SettingsDep
+from ..deps import RedisDep, ServicesDep
 from ..promoter_terms import apply_promoter
 from ..schemas import JobCached, JobCanceled, JobCreate, JobError, JobQueued, JobState
 
@@ -29,6 +33,14 @@ router = APIRouter(tags=["jobs"])
 
 JOB_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 WAITING = frozenset({JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED, JobStatus.CREATED})
+RUNNING = frozenset(status.value for status in (*WAITING, JobStatus.STARTED))
+# Longest wait a client may request on GET /jobs/{id}, so that no request keeps a connection
+# busy for long. A client whose job is still running sends the request again.
+MAX_WAIT_SECONDS = 60.0
+# A medium quote takes tens of milliseconds, so the first checks are 5 ms apart. The interval
+# then grows by half each time up to 0.2 s, so a long job costs about five Redis reads a second.
+WAIT_FIRST_INTERVAL_SECONDS = 0.005
+WAIT_MAX_INTERVAL_SECONDS = 0.2
 
 
 @router.post(
@@ -52,30 +64,76 @@ async def create_job(body: JobCreate, services: ServicesDep) -> Response:
                 }
             ],
         )
-    # One trip to the thread pool for all the blocking work (PostgreSQL and Redis calls).
-    submission = await run_in_threadpool(_submit, services, body)
-    if submission.cached is not None:
-        # The stored document is already JSON; splicing it avoids parsing a whole quote per hit.
-        head = f'{{"job_id":"{submission.job_id}","status":"finished","cached":true,'.encode()
-        return Response(head + submission.cached[1:], media_type="application/json")
-    return JSONResponse(
-        {"job_id": submission.job_id, "status": submission.status},
-        status_code=status.HTTP_202_ACCEPTED,
-    )
-
-
-def _submit(services: Services, body: JobCreate) -> Submission:
-    reference = services.reference_cache.get()
+    # A cache hit runs on the event loop: an async version read, in-memory canonicalisation
+    # and an async Redis GET. Only reloading reference data and queueing use the thread pool.
+    reference_cache = services.reference_cache
+    version = await services.versions.current()
+    reference = reference_cache.held(version)
+    if reference is None:
+        reference = await run_in_threadpool(reference_cache.get)
     request = body.quote_request()
     if body.promoter:
-        request = apply_promoter(services, request, body.promoter)
+        request = await run_in_threadpool(apply_promoter, services, request, body.promoter)
     canonical = canonicalise(request, reference, body.client_name)
-    return submit_quote(services.redis, services.settings, canonical, reference.version)
+
+    digest = cache.request_hash(canonical, reference.version)
+    job_id = cache.job_id_for(digest)
+    hit = await cache.get_cached_async(services.async_redis, digest)
+    if hit is None:
+        submission = await run_in_threadpool(
+            submit_quote, services.redis, settings, canonical, reference.version
+        )
+        hit = submission.cached
+        if hit is None:
+            return JSONResponse(
+                {"job_id": submission.job_id, "status": submission.status},
+                status_code=status.HTTP_202_ACCEPTED,
+            )
+    # The stored document is already JSON; splicing it avoids parsing a whole quote per hit.
+    head = f'{{"job_id":"{job_id}","status":"finished","cached":true,'.encode()
+    return Response(head + hit[1:], media_type="application/json")
 
 
 @router.get("/jobs/{job_id}", response_model=JobState, response_model_exclude_none=True)
-def get_job(job_id: str, redis: RedisDep, settings: SettingsDep) -> dict[str, Any]:
+async def get_job(
+    job_id: str,
+    services: ServicesDep,
+    wait: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=MAX_WAIT_SECONDS,
+            description="Seconds to wait for a queued or running job to end before responding",
+        ),
+    ] = 0,
+) -> dict[str, Any]:
     """Return the job's status: progress while it runs, the quote when finished."""
+    if wait > 0 and JOB_ID_PATTERN.match(job_id):
+        await _wait_for_end(services.async_redis, job_id, wait)
+    return await run_in_threadpool(_job_state, services.redis, services.settings, job_id)
+
+
+async def _wait_for_end(redis: AsyncRedis, job_id: str, seconds: float) -> None:
+    """Return once the job has ended, is missing, or `seconds` have passed.
+
+    Reads only the status field, first every `WAIT_FIRST_INTERVAL_SECONDS` so that a short
+    quote is answered promptly, then less often so that long jobs cost little.
+    """
+    deadline = time.monotonic() + seconds
+    interval = WAIT_FIRST_INTERVAL_SECONDS
+    key = Job.key_for(job_id)
+    while True:
+        raw = await redis.hget(key, "status")
+        if raw is None or (raw.decode() if isinstance(raw, bytes) else raw) not in RUNNING:
+            return
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        await asyncio.sleep(min(interval, left))
+        interval = min(interval * 1.5, WAIT_MAX_INTERVAL_SECONDS)
+
+
+def _job_state(redis: Redis, settings: Settings, job_id: str) -> dict[str, Any]:
     job = _fetch(redis, job_id)
     job_status = job.get_status(refresh=True)
     if job_status == JobStatus.STARTED:
@@ -93,7 +151,9 @@ def get_job(job_id: str, redis: RedisDep, settings: SettingsDep) -> dict[str, An
         progress = job.meta.get("progress")
         state["progress"] = progress or {"stage": "starting", "percent": 0}
     elif job_status == JobStatus.FINISHED:
-        value = job.return_value() or {}
+        value = job.return_value()
+        if not isinstance(value, dict):
+            value = {}
         state["status"] = "finished"
         state["reference"] = value.get("reference")
         state["result"] = value.get("result")
