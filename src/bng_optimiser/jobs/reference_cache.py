@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 
@@ -40,6 +41,7 @@ class ReferenceCache:
                     len(snapshot.prices),
                 )
                 self._snapshot = snapshot
+                _freeze_long_lived_objects()
         return snapshot
 
     def held(self, version: str) -> ReferenceData | None:
@@ -50,3 +52,16 @@ class ReferenceCache:
     def peek(self) -> ReferenceData | None:
         """Return the snapshot held now, without asking the source."""
         return self._snapshot
+
+
+def _freeze_long_lived_objects() -> None:
+    """Move every object alive now out of the cyclic garbage collector's generations.
+
+    Reference data and the imported modules are about 160,000 tracked objects. Each full
+    collection walked them all, about 90 ms in an API process serving 1,600 cache hits a
+    second (2 vCPU AMD EPYC), and ran several times a second, stalling every request in flight.
+    Frozen objects are still freed by reference counting when unused.
+    """
+    # NOTE: a replaced snapshot that contains reference cycles stays in memory, because frozen
+    # objects are never collected; reference data changes rarely enough for that to be small.
+    gc.freeze()
