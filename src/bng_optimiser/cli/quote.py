@@ -46,7 +46,7 @@ REQUEST_FLAG_DEFAULTS: dict[str, object] = {
     "discount": "none",
     "hold_policy": "ignore",
     "contract_size": None,
-    "suo_surplus": 0.0,
+    "suo_surplus": None,
 }
 
 
@@ -85,7 +85,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="how units held by open quotes count against stock")
     options.add_argument("--contract-size", choices=[s.value for s in CONTRACT_SIZES],
                          help="override the contract size implied by total demand")
-    options.add_argument("--suo-surplus", type=float, default=0.0, metavar="UNITS",
+    options.add_argument("--suo-surplus", metavar="UNITS",
                          help="on-site area surplus of band Medium or higher left after "
                          "offsetting, in units (for the SUO discount)")
 

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,13 +21,17 @@ from bng_optimiser.domain.catalogue import Catalogue
 from bng_optimiser.domain.exceptions import InvalidInputError, UnknownNameError
 from bng_optimiser.domain.metric import MetricDemand
 from bng_optimiser.domain.reference import ReferenceData
-from bng_optimiser.domain.request import DemandItem, PromoterDiscount, QuoteRequest
+from bng_optimiser.domain.request import MAX_ROW_UNITS, DemandItem, PromoterDiscount, QuoteRequest
 
 # A demand file or request JSON for one development is a few kilobytes; 1 MB leaves room for
 # the 500-row maximum with long habitat names and stops a wrong file being read whole.
 MAX_INPUT_BYTES = 1_000_000
 DEMAND_COLUMNS = ("habitat", "units")
 DISCOUNT_FORMS = "tier_up, percentage:N (N from 0 to 100) or none"
+# A plain decimal number with an optional exponent. Python's float() also takes "1_0" and
+# "infinity", and a thousands or decimal comma ("1,5") is ambiguous, so neither is accepted.
+DECIMAL_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+NON_FINITE = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "nan", "+nan", "-nan"}
 
 
 def read_text(path: Path, what: str) -> str:
@@ -71,7 +76,7 @@ def request_from_flags(
     """Build a request from --lpa, --nca, --demand, --habitat and the option flags.
 
     `metric` is the demand read from a --metric workbook; its rows join the others, and its
-    SUO-eligible surplus is used unless --suo-surplus gives a number other than 0.
+    SUO-eligible surplus is used unless --suo-surplus is given.
 
     Raises one InvalidInputError listing every unknown name and bad demand row.
     """
@@ -90,6 +95,9 @@ def request_from_flags(
             demand.append(item)
     if metric is not None:
         demand.extend(metric.demand_items())
+    suo_surplus = metric.suo_surplus_units if metric is not None else 0.0
+    if args.suo_surplus is not None:
+        suo_surplus = parse_suo_surplus(args.suo_surplus, problems)
     if not demand and not problems:
         problems.append(
             "no demand given; pass --demand FILE.csv (columns habitat,units), --habitat "
@@ -106,10 +114,7 @@ def request_from_flags(
             promoter_discount=parse_discount(args.discount),
             stock_hold_policy=args.hold_policy,
             contract_size=args.contract_size,
-            suo_surplus_units=(
-                metric.suo_surplus_units if metric is not None and not args.suo_surplus
-                else args.suo_surplus
-            ),
+            suo_surplus_units=suo_surplus,
         )
     except ValidationError as error:
         raise InvalidInputError(describe_validation_error(error, "request")) from None
@@ -180,6 +185,21 @@ def read_demand_csv(path: Path, catalogue: Catalogue, problems: list[str]) -> li
     return rows
 
 
+def parse_suo_surplus(text: str, problems: list[str]) -> float:
+    """Parse --suo-surplus: units from 0 to 100,000, adding a problem and returning 0 if bad."""
+    try:
+        units = parse_number(text, "--suo-surplus")
+    except InvalidInputError as error:
+        problems.append(str(error))
+        return 0.0
+    if not 0 <= units <= MAX_ROW_UNITS:
+        problems.append(
+            f"--suo-surplus {text!r} must be from 0 to {MAX_ROW_UNITS:,.0f} units of surplus"
+        )
+        return 0.0
+    return units
+
+
 def parse_habitat_flag(text: str, catalogue: Catalogue, problems: list[str]) -> DemandItem | None:
     """Parse one --habitat "NAME=UNITS" value."""
     where = f"--habitat {text!r}"
@@ -209,11 +229,9 @@ def _demand_item(
             problems.append(f"{where}: {error}")
     units = None
     try:
-        units = float(units_text.replace(",", ""))
-    except ValueError:
-        problems.append(f"{where}: units {units_text!r} is not a number")
-    if units is not None and (not math.isfinite(units) or units <= 0):
-        problems.append(f"{where}: units {units_text!r} must be a number greater than 0")
+        units = parse_units(units_text)
+    except InvalidInputError as error:
+        problems.append(f"{where}: {error}")
     if len(problems) > before or label is None or units is None:
         return None
     try:
@@ -221,6 +239,32 @@ def _demand_item(
     except ValidationError as error:
         problems.append(describe_validation_error(error, where))
         return None
+
+
+def parse_number(text: str, what: str) -> float:
+    """Parse a plain decimal number such as 0.5, 12 or 1.5e-3, else raise InvalidInputError.
+
+    Thousands separators, decimal commas, underscores, `inf` and `nan` are rejected.
+    """
+    stripped = text.strip()
+    if stripped.casefold() in NON_FINITE:
+        raise InvalidInputError(f"{what} {text!r} must be a finite number")
+    if not DECIMAL_NUMBER.fullmatch(stripped):
+        raise InvalidInputError(f"{what} {text!r} is not a number; write it like 0.5 or 12")
+    number = float(stripped)
+    if not math.isfinite(number):
+        raise InvalidInputError(f"{what} {text!r} must be a finite number")
+    return number
+
+
+def parse_units(text: str) -> float:
+    """Parse the units of one demand row: a number greater than 0 and at most 100,000."""
+    units = parse_number(text, "units")
+    if units <= 0:
+        raise InvalidInputError(f"units {text!r} must be a number greater than 0")
+    if units > MAX_ROW_UNITS:
+        raise InvalidInputError(f"units {text!r} is more than the maximum of {MAX_ROW_UNITS:,.0f}")
+    return units
 
 
 def parse_discount(text: str) -> PromoterDiscount:
@@ -231,10 +275,10 @@ def parse_discount(text: str) -> PromoterDiscount:
     kind, _, amount = value.partition(":")
     if kind == "percentage":
         try:
-            percent = float(amount)
-        except ValueError:
+            percent = parse_number(amount, "percentage")
+        except InvalidInputError:
             percent = math.nan
-        if math.isfinite(percent) and 0 <= percent <= 100:
+        if 0 <= percent <= 100:
             return PromoterDiscount(type="percentage", value=percent)
     raise InvalidInputError(f"--discount {text!r} is invalid; use {DISCOUNT_FORMS}")
 
