@@ -21,7 +21,8 @@ class DemandItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     habitat: str = Field(min_length=1, max_length=200)
-    units: float = Field(description="Biodiversity units of demand, greater than 0")
+    # Strict: a JSON `true` or the string "2.4" is a client bug, not a number of units.
+    units: float = Field(strict=True, description="Biodiversity units of demand, greater than 0")
     row_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
 
     @field_validator("units")
@@ -41,7 +42,7 @@ class PromoterDiscount(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["tier_up", "percentage", "none"] = "none"
-    value: float = 0.0
+    value: float = Field(default=0.0, strict=True)
 
     @model_validator(mode="after")
     def _percentage_in_range(self) -> PromoterDiscount:
@@ -66,10 +67,19 @@ class QuoteRequest(BaseModel):
     )
     suo_surplus_units: float = Field(
         default=0.0,
+        strict=True,
         ge=0,
         le=MAX_ROW_UNITS,
         description="On-site area surplus of band Medium or higher left after offsetting",
     )
+
+    @field_validator("nca_number", mode="before")
+    @classmethod
+    def _nca_not_boolean(cls, value: object) -> object:
+        # bool is an int subclass, so `true` would otherwise be read as NCA 1.
+        if isinstance(value, bool):
+            raise ValueError(f"NCA must be a number from 1 to 159 or a name, got {value!r}")
+        return value
 
     @field_validator("waterbody_id")
     @classmethod
