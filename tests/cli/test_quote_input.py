@@ -73,3 +73,77 @@ def test_bad_suo_surplus_names_flag(run_cli, value: str, message: str) -> None:
     assert run.status == 2
     assert run.err == f"error: {message}\n"
     assert "suo_surplus_units" not in run.err
+
+
+def test_two_demand_files_combined(run_cli, tmp_path: Path, tiny_banks: Path) -> None:
+    first = write_demand(tmp_path, "first.csv",
+                         "habitat,units\nGrassland - Other neutral grassland,0.5\n")
+    second = write_demand(tmp_path, "second.csv", "habitat,units,row_id\nNative hedgerow,0.2,H1\n")
+    run = run_cli("quote", *SITE, "--demand", first, "--demand", second, "--banks", tiny_banks,
+                  "--json")
+    result = run.json()
+
+    assert run.status == 0
+    # Rows keep the order of the files; the first file's row gets the positional id R1.
+    assert [line["row_id"] for line in result["lines"]] == ["R1", "H1"]
+    # 0.5 + 0.2 = 0.7 units; 0.5 x 29,600 (adjacent pair) + 0.2 x 15,000 = 14,800 + 3,000.
+    assert result["total_units"] == pytest.approx(0.7)
+    assert result["subtotal"] == pytest.approx(17_800)
+
+
+def test_row_id_repeated_across_files(run_cli, tmp_path: Path) -> None:
+    first = write_demand(tmp_path, "first.csv", "habitat,units,row_id\nNative hedgerow,0.2,X1\n")
+    second = write_demand(tmp_path, "second.csv",
+                          "habitat,units,row_id\nNative hedgerow,0.1,X2\nNative hedgerow,0.3,X1\n")
+    run = run_cli("quote", *SITE, "--demand", first, "--demand", second)
+
+    assert run.status == 2
+    assert run.err == (
+        "error: second.csv:3: row_id 'X1' is already used on first.csv:2; row ids must be unique\n"
+    )
+
+
+def test_row_id_repeated_in_file(run_cli, tmp_path: Path) -> None:
+    demand = write_demand(tmp_path, "dup.csv",
+                          "habitat,units,row_id\nNative hedgerow,0.2,X1\nNative hedgerow,0.3,X1\n")
+    run = run_cli("quote", *SITE, "--demand", demand)
+
+    assert run.status == 2
+    assert run.err == (
+        "error: dup.csv:3: row_id 'X1' is already used on dup.csv:2; row ids must be unique\n"
+    )
+
+
+def test_same_demand_file_twice(run_cli, tmp_path: Path) -> None:
+    demand = write_demand(tmp_path, "demand.csv", "habitat,units\nNative hedgerow,0.2\n")
+    run = run_cli("quote", *SITE, "--demand", demand, "--demand", demand)
+
+    assert run.status == 2
+    assert f"--demand {str(demand)!r} is given twice" in run.err
+
+
+def test_extra_field_reported(run_cli, tmp_path: Path) -> None:
+    demand = write_demand(tmp_path, "demand.csv",
+                          "habitat,units\nNative hedgerow,0.2\nNative hedgerow,1,5\n")
+    run = run_cli("quote", *SITE, "--demand", demand)
+
+    assert run.status == 2
+    assert run.err.startswith(
+        "error: demand.csv:3: 3 fields but the header has 2 columns (habitat,units)"
+    )
+
+
+def test_request_json_repeated_row_id(run_cli, tmp_path: Path) -> None:
+    request = tmp_path / "request.json"
+    request.write_text(
+        '{"lpa_code": "E60000016", "nca_number": 61, "demand": ['
+        '{"habitat": "Native hedgerow", "units": 0.2, "row_id": "X1"},'
+        '{"habitat": "Native hedgerow", "units": 0.3, "row_id": "X1"}]}',
+        encoding="utf-8",
+    )
+    run = run_cli("quote", "--request", request)
+
+    assert run.status == 2
+    assert run.err == (
+        "error: request.json: demand row_id 'X1' is used twice; row ids must be unique\n"
+    )

@@ -66,8 +66,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     site.add_argument("--waterbody", help="WFD waterbody id of the site, e.g. GB112068060280")
 
     demand = parser.add_argument_group("demand")
-    demand.add_argument("--demand", type=Path, metavar="CSV",
-                        help="CSV file with columns habitat,units (and optionally row_id)")
+    demand.add_argument("--demand", type=Path, action="append", metavar="CSV",
+                        help="CSV file with columns habitat,units (and optionally row_id); "
+                        "repeat to combine the rows of several files")
     demand.add_argument("--habitat", action="append", metavar="NAME=UNITS",
                         help="one demand row, e.g. 'Native hedgerow=0.5'; repeat for more rows")
     demand.add_argument("--metric", type=Path, metavar="XLSX",

@@ -87,8 +87,15 @@ def request_from_flags(
     problems.extend(site_problems(args.lpa, args.nca, args.waterbody, reference))
 
     demand: list[DemandItem] = []
-    if args.demand is not None:
-        demand.extend(read_demand_csv(args.demand, reference.catalogue, problems))
+    # Explicit row ids must be unique across every --demand file: row id -> file:line.
+    row_places: dict[str, str] = {}
+    paths_read: set[Path] = set()
+    for path in args.demand or []:
+        if path.resolve() in paths_read:
+            problems.append(f"--demand {str(path)!r} is given twice; name each file once")
+            continue
+        paths_read.add(path.resolve())
+        demand.extend(read_demand_csv(path, reference.catalogue, problems, row_places))
     for text in args.habitat or []:
         item = parse_habitat_flag(text, reference.catalogue, problems)
         if item is not None:
@@ -151,10 +158,20 @@ def site_problems(
     return problems
 
 
-def read_demand_csv(path: Path, catalogue: Catalogue, problems: list[str]) -> list[DemandItem]:
-    """Read `habitat,units[,row_id]` rows, adding `file:line: message` for each bad one."""
+def read_demand_csv(
+    path: Path,
+    catalogue: Catalogue,
+    problems: list[str],
+    row_places: dict[str, str] | None = None,
+) -> list[DemandItem]:
+    """Read `habitat,units[,row_id]` rows, adding `file:line: message` for each bad one.
+
+    `row_places` maps each explicit row id already read to its `file:line`; a repeated row id
+    is a problem, and the ids of this file are added to it.
+    """
     text = read_text(path, "demand file")
     name = path.name
+    row_places = {} if row_places is None else row_places
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().casefold() for h in next(reader, [])]
@@ -170,10 +187,27 @@ def read_demand_csv(path: Path, catalogue: Catalogue, problems: list[str]) -> li
             cells = [c.strip() for c in record]
             if not any(cells):
                 continue
+            where = f"{name}:{reader.line_num}"
+            if any(cells[len(header):]):
+                problems.append(
+                    f"{where}: {len(cells)} fields but the header has {len(header)} columns "
+                    f"({','.join(header)}); put a name or number that contains a comma in "
+                    "double quotes"
+                )
+                continue
             values = dict(zip(header, cells, strict=False))
+            row_id = values.get("row_id") or None
+            if row_id is not None:
+                if row_id in row_places:
+                    problems.append(
+                        f"{where}: row_id {row_id!r} is already used on {row_places[row_id]}; "
+                        "row ids must be unique"
+                    )
+                    continue
+                row_places[row_id] = where
             item = _demand_item(
-                values.get("habitat", ""), values.get("units", ""), values.get("row_id") or None,
-                catalogue, f"{name}:{reader.line_num}", problems,
+                values.get("habitat", ""), values.get("units", ""), row_id,
+                catalogue, where, problems,
             )
             if item is not None:
                 rows.append(item)
@@ -298,9 +332,10 @@ def describe_validation_error(error: ValidationError, source: str) -> str:
     """Turn a pydantic error into lines of `source: field: message (got value)`."""
     lines = []
     for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"]) or "request"
+        field = ".".join(str(part) for part in item["loc"])
         message = item["msg"].removeprefix("Value error, ")
-        line = f"{source}: {field}: {message}"
+        # A model-level error (such as a repeated row id) has no field to name.
+        line = f"{source}: {field}: {message}" if field else f"{source}: {message}"
         if "input" in item and item["type"] not in ("value_error", "missing"):
             shown = repr(item["input"])
             line += f" (got {shown if len(shown) <= 80 else shown[:77] + '...'})"
