@@ -1,12 +1,24 @@
-"""Errors raised by the database layer on purpose; the API maps them to 404 and 409."""
+"""Errors raised by the database layer on purpose; `api.errors` maps them to HTTP statuses."""
 
 from __future__ import annotations
 
-from ..domain.exceptions import BngError
+from ..domain.exceptions import BngError, InvalidInputError
+
+
+class DatabaseUrlError(InvalidInputError):
+    """DATABASE_URL is not a URL, or names a database other than PostgreSQL."""
 
 
 class NoReferenceDataError(BngError):
     """The database contains no reference data version yet (it has not been seeded)."""
+
+
+class SchemaNotReadyError(NoReferenceDataError):
+    """The database has no tables, or its schema is older than the newest migration."""
+
+
+class BankInUseError(BngError):
+    """A bank cannot be removed because accepted quotes hold units of its stock."""
 
 
 class QuoteNotFoundError(BngError, LookupError):
