@@ -74,6 +74,40 @@ def template_database() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def migrated_template() -> Iterator[str]:
+    """Name of a migrated but unseeded database that tests copy; nobody connects to it."""
+    name = f"bng_test_{RUN_ID}_migrated"
+    url = create_database(name)
+    try:
+        migrate.upgrade(url)
+        yield name
+    finally:
+        drop_database(name)
+
+
+@pytest.fixture
+def empty_url() -> Iterator[str]:
+    """URL of a fresh database without any tables; dropped after the test."""
+    name = f"bng_test_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+    url = create_database(name)
+    try:
+        yield url
+    finally:
+        drop_database(name)
+
+
+@pytest.fixture
+def migrated_url(migrated_template: str) -> Iterator[str]:
+    """URL of a fresh database at the newest migration with empty tables; dropped after."""
+    name = f"bng_test_{RUN_ID}_{uuid.uuid4().hex[:8]}"
+    url = create_database(name, migrated_template)
+    try:
+        yield url
+    finally:
+        drop_database(name)
+
+
+@pytest.fixture(scope="session")
 def shared_engine(template_database: str) -> Iterator[Engine]:
     """Engine on one seeded copy that tests share through rolled-back transactions."""
     name = f"bng_test_{RUN_ID}_shared"

@@ -13,6 +13,7 @@ from ..domain.catalogue import Catalogue, Habitat, Ledger
 from ..domain.embedded import load_static
 from ..domain.geography import LPA, NCA, Geography, Waterbody
 from ..domain.reference import Bank, ContractSize, PriceKey, ReferenceData, StockLine, Tier
+from .errors import NoReferenceDataError
 from .models import (
     BankRow,
     HabitatRow,
@@ -24,11 +25,13 @@ from .models import (
     StockLineRow,
     WaterbodyRow,
 )
+from .schema import schema_guard
 from .versions import current_version_label
 
 logger = logging.getLogger(__name__)
 
 ENGLAND = "England"
+NOT_SEEDED = "the database has no catalogue or geography yet; run `bng-optimiser db seed` first"
 
 
 class PostgresSource:
@@ -47,14 +50,15 @@ class PostgresSource:
     def current_version(self) -> str:
         """Return the newest version label, such as `v12-3fa9c1d0`.
 
-        Raises NoReferenceDataError when the database has not been seeded.
+        Raises NoReferenceDataError when the database has not been seeded, and its subclass
+        SchemaNotReadyError when it has not been migrated.
         """
-        with self._session_factory() as session:
+        with self._session_factory() as session, schema_guard(session):
             return current_version_label(session)
 
     def load(self) -> ReferenceData:
         """Return the snapshot at the current version; raises NoReferenceDataError if none."""
-        with self._session_factory() as session:
+        with self._session_factory() as session, schema_guard(session):
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             version = current_version_label(session)
             cached = self._cached
@@ -98,8 +102,11 @@ def read_reference(session: Session, version: str) -> ReferenceData:
 
 
 def read_catalogue(session: Session) -> Catalogue:
-    """Build the catalogue from the habitats table in metric order, plus the net-gain labels."""
-    habitats = [
+    """Build the catalogue from the habitats table in metric order, plus the net-gain labels.
+
+    Raises NoReferenceDataError when the habitats table is empty.
+    """
+    stored = [
         Habitat(
             label=row.label,
             ledger=Ledger(row.ledger),
@@ -109,18 +116,20 @@ def read_catalogue(session: Session) -> Catalogue:
         )
         for row in session.scalars(select(HabitatRow).order_by(HabitatRow.position))
     ]
+    if not stored:
+        raise NoReferenceDataError(NOT_SEEDED)
     # Net-gain labels are demand rules rather than stockable habitats, so they are not stored;
     # taking them from the shipped catalogue keeps one definition of them.
     shipped, _ = load_static()
-    habitats += [h for h in shipped.habitats.values() if h.net_gain]
-    return Catalogue(habitats)
+    return Catalogue(stored + [h for h in shipped.habitats.values() if h.net_gain])
 
 
 def read_geography(session: Session) -> Geography:
     """Build the geography: English LPAs, NCAs, every neighbour pair and waterbodies.
 
     Neighbour pairs keep cross-border LPAs (Wales, Scotland) as the shipped tables do, so a
-    bank's tier is the same from either source.
+    bank's tier is the same from either source. Raises NoReferenceDataError when the LPA or
+    NCA table is empty.
     """
     lpas = {
         row.code: LPA(row.code, row.name)
@@ -132,6 +141,10 @@ def read_geography(session: Session) -> Geography:
         row.number: NCA(row.number, row.name)
         for row in session.scalars(select(NcaRow).order_by(NcaRow.number))
     }
+    # With no NCAs, a Geography lookup of an unknown NCA fails with a bare ValueError from
+    # max(). An unseeded database is the usual cause, so raise the error that names the fix.
+    if not lpas or not ncas:
+        raise NoReferenceDataError(NOT_SEEDED)
     lpa_neighbours: dict[str, set[str]] = defaultdict(set)
     for lpa_a, lpa_b in session.execute(select(LpaNeighbourRow.lpa_a, LpaNeighbourRow.lpa_b)):
         lpa_neighbours[lpa_a].add(lpa_b)
