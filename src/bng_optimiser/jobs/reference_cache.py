@@ -45,7 +45,7 @@ class ReferenceCache:
         return snapshot
 
     def held(self, version: str) -> ReferenceData | None:
-        """Return the snapshot held now if it is at `version`, else None; never asks the source."""
+        """Return the snapshot held now if it is at `version`, else None; no source query."""
         snapshot = self._snapshot
         return snapshot if snapshot is not None and snapshot.version == version else None
 
@@ -62,6 +62,6 @@ def _freeze_long_lived_objects() -> None:
     second (2 vCPU AMD EPYC), and ran several times a second, stalling every request in flight.
     Frozen objects are still freed by reference counting when unused.
     """
-    # NOTE: a replaced snapshot that contains reference cycles stays in memory, because frozen
-    # objects are never collected; reference data changes rarely enough for that to be small.
+    # NOTE: a replaced snapshot that contains reference cycles stays in memory, because the
+    # collector never frees frozen objects. Reference data changes rarely, so this stays small.
     gc.freeze()
