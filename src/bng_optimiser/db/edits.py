@@ -22,7 +22,7 @@ from .versions import current_version_label, lock_reference_data, record_version
 def rename_bank(session: Session, bank_id: str, name: str, *, who: str) -> str:
     """Give bank `bank_id` a new display name; returns the version label after the edit."""
     lock_reference_data(session)
-    bank = _get(session, BankRow, bank_id, "bank_id", select(BankRow.bank_id))
+    bank = get_bank(session, bank_id)
     if not name.strip():
         raise InvalidInputError("bank name is empty; give the name quotes should show")
     bank.name = name.strip()
@@ -100,6 +100,12 @@ def set_habitat_band(session: Session, label: str, band: str, score: float, *, w
     habitat.score = score
     return _record(session, who, f"set habitat {label!r} to band {band}, score {score:g}",
                    {"habitat": label})
+
+
+def get_bank(session: Session, bank_id: str) -> BankRow:
+    """Return the bank row `bank_id`; raises UnknownNameError suggesting near bank ids."""
+    bank: BankRow = _get(session, BankRow, bank_id, "bank_id", select(BankRow.bank_id))
+    return bank
 
 
 def _get(session: Session, model: type, key: str, kind: str, keys_query):  # type: ignore[no-untyped-def]

@@ -1,15 +1,16 @@
 """Bank register import and export: banks.csv, stock.csv and prices.csv, or one .xlsx.
 
-Import has replace-all semantics per bank. For each bank in the file, its row, its stock lines
-and its prices become exactly the file's rows. Stock lines of those banks that the file
-omits are deleted, and so are prices that it omits. Banks absent from the file are left
-untouched, so a file may update one bank without listing the others.
+For each bank in the file, its row, its stock lines and its prices become exactly the file's
+rows. Stock lines of those banks that the file omits are deleted, and so are prices that it
+omits. By default banks absent from the file are kept untouched, so a file may update one bank
+without listing the others. With `replace_all` the file is the complete register instead, and
+banks absent from it are deleted with their stock and prices.
 
 The import runs in the caller's transaction and either applies completely or raises
 `DataFileError` before changing anything. Rows are validated by `domain.bank_files` against the
 database's own catalogue and geography. Checks that need the database follow: stock ids that
 belong to another bank, and stock lines whose accepted quotes hold more units than the file
-allows.
+allows, and with `replace_all`, banks to delete whose stock accepted quotes hold.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import logging
 import tempfile
 import zipfile
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -36,6 +38,7 @@ from ..domain.bank_files import (
 )
 from ..domain.exceptions import DataFileError
 from ..domain.reference import ContractSize, PriceKey, Tier
+from .bank_removal import held_stock_by_bank
 from .models import BankRow, PriceRow, StockHoldRow, StockLineRow
 from .source import read_catalogue, read_geography, read_reference
 from .versions import current_version_label, lock_reference_data, record_version
@@ -46,14 +49,40 @@ logger = logging.getLogger(__name__)
 UNITS_TOLERANCE = 1e-9
 
 
-def import_banks(session: Session, source: Path | str | bytes, who: str) -> str:
+@dataclass(frozen=True)
+class ImportReport:
+    """Outcome of an import: the version label after it and the banks it removed or kept."""
+
+    version: str
+    # False when the file matched the database, so no version was added.
+    changed: bool
+    removed_banks: list[str] = field(default_factory=list)
+    # Banks in the database but not in the file, kept because `replace_all` was off.
+    kept_banks: list[str] = field(default_factory=list)
+
+
+def import_banks(
+    session: Session, source: Path | str | bytes, who: str, *, replace_all: bool = False
+) -> str:
+    """Import the banks in `source`; returns the version label after the import.
+
+    The label is the previous one when the file matches what the database already contains.
+    See `import_banks_with_report` for the arguments and errors.
+    """
+    return import_banks_with_report(session, source, who, replace_all=replace_all).version
+
+
+def import_banks_with_report(
+    session: Session, source: Path | str | bytes, who: str, *, replace_all: bool = False
+) -> ImportReport:
     """Replace the banks in `source` with the file's content; flushes, does not commit.
 
     `source` is a folder of CSVs, an .xlsx path, .xlsx bytes, or the bytes of a zip archive
-    holding banks.csv, stock.csv and prices.csv. `who` is recorded on the new version.
+    holding banks.csv, stock.csv and prices.csv. `who` is recorded on the new version. With
+    `replace_all`, banks absent from the file are deleted; otherwise they are kept.
 
-    Returns the version label after the import; it is the previous label when the file
-    matches what the database already contains. Raises DataFileError listing every bad row.
+    Raises DataFileError listing every bad row, and NoReferenceDataError when the database
+    has no catalogue or geography to check the rows against.
     """
     lock_reference_data(session)
     catalogue = read_catalogue(session)
@@ -61,18 +90,25 @@ def import_banks(session: Session, source: Path | str | bytes, who: str) -> str:
     tables = _read(source, catalogue, geography)
     if not tables.banks:
         raise DataFileError(["banks: no bank rows; the file would change nothing"])
-    _check_against_database(session, tables)
+    absent = sorted(set(session.scalars(select(BankRow.bank_id))) - set(tables.banks))
+    _check_against_database(session, tables, absent if replace_all else [])
 
-    counts = _apply(session, tables)
+    counts = _apply(session, tables, absent if replace_all else [])
     summary = (
-        f"import by {who}: {len(tables.banks)} banks ({counts['new_banks']} new), "
+        f"import by {who}: {len(tables.banks)} banks ({counts['new_banks']} new, "
+        f"{len(counts['removed_banks'])} removed), "
         f"{len(tables.stock)} stock lines ({counts['removed_stock']} removed), "
         f"{len(tables.prices)} prices"
     )
     version = record_version(session, who=who, summary=summary, changes=counts)
     label = current_version_label(session)
     logger.info("%s; version %s", summary, label if version else f"unchanged at {label}")
-    return label
+    return ImportReport(
+        version=label,
+        changed=version is not None,
+        removed_banks=counts["removed_banks"],
+        kept_banks=[] if replace_all else absent,
+    )
 
 
 def export(session: Session, directory: Path | str) -> list[Path]:
@@ -121,8 +157,14 @@ def _extract_csvs(data: bytes, folder: Path) -> None:
         raise DataFileError(problems)
 
 
-def _check_against_database(session: Session, tables: BankTables) -> None:
+def _check_against_database(session: Session, tables: BankTables, removing: list[str]) -> None:
     problems: list[str] = []
+    for bank_id, holds in sorted(held_stock_by_bank(session, removing).items()):
+        problems.append(
+            f"banks: bank_id {bank_id!r} is missing from the file, so a replace-all import "
+            f"would remove it, but accepted quotes hold its stock ({'; '.join(holds)}); keep "
+            "the bank in the file or release those quotes first"
+        )
     imported = list(tables.banks)
 
     owners = dict(
@@ -172,13 +214,18 @@ def _active_holds(session: Session, bank_ids: list[str]) -> dict[str, float]:
     return held
 
 
-def _apply(session: Session, tables: BankTables) -> dict[str, Any]:
+def _apply(session: Session, tables: BankTables, removing: list[str]) -> dict[str, Any]:
     imported = list(tables.banks)
     banks_parameter = _text_array("banks", imported)
     existing = set(
         session.scalars(select(BankRow.bank_id).where(BankRow.bank_id == any_(banks_parameter)))
     )
     try:
+        # Stock lines and prices go with their bank (ON DELETE CASCADE).
+        session.execute(
+            delete(BankRow).where(BankRow.bank_id == any_(_text_array("removing", removing)))
+        )
+
         bank_rows = [
             {"bank_id": b.bank_id, "name": b.name, "lpa_code": b.lpa_code,
              "nca_number": b.nca_number, "waterbody_id": b.waterbody_id}
@@ -228,6 +275,7 @@ def _apply(session: Session, tables: BankTables) -> dict[str, Any]:
     return {
         "banks": sorted(imported),
         "new_banks": len(set(imported) - existing),
+        "removed_banks": removing,
         "stock_lines": len(tables.stock),
         "removed_stock": len(removed),
         "prices": len(tables.prices),
