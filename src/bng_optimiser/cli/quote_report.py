@@ -7,16 +7,23 @@ from collections.abc import Sequence
 from bng_optimiser.domain.reference import ReferenceData
 from bng_optimiser.domain.request import QuoteRequest
 from bng_optimiser.domain.result import QuoteLine, QuoteResult
-from bng_optimiser.domain.totals import client_view
+from bng_optimiser.domain.totals import ClientQuote, client_view, round_pence
 
 # Columns whose text is aligned to the right, by header.
-NUMERIC_HEADERS = {"units", "unit price £", "cost £", "SRM", "weight", "stock drawn"}
+NUMERIC_HEADERS = {
+    "units", "unit price £", "cost £", "SUO £", "net cost £", "SRM", "weight", "stock drawn",
+}
+
+
+def format_pence(amount: float) -> str:
+    """Format GBP with thousands separators and pence, halves rounded up: 31,190.63."""
+    return f"{round_pence(amount):,.2f}"
 
 
 def format_money(amount: float) -> str:
     """Format GBP with a pound sign, thousands separators and pence: £12,345.60."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}£{abs(amount):,.2f}"
+    text = format_pence(amount)
+    return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
 
 
 def format_units(units: float) -> str:
@@ -89,8 +96,8 @@ def _allocation(result: QuoteResult) -> str:
             line.tier.value,
             " + ".join(line.supply),
             format_units(line.units),
-            f"{line.unit_price:,.2f}",
-            f"{line.cost:,.2f}",
+            format_pence(line.unit_price),
+            format_pence(line.cost),
         ])
     text = "Allocation\n" + format_table(headers, rows)
     paired = [line for line in result.lines if line.paired]
@@ -110,7 +117,7 @@ def _paired_parts(lines: list[QuoteLine]) -> str:
                 part.stock_id,
                 part.habitat,
                 f"{part.weight:.2f}",
-                f"{part.unit_price:,.2f}",
+                format_pence(part.unit_price),
                 format_units(line.stock_drawn.get(part.stock_id, part.stock_per_unit * line.units)),
             ])
     return format_table(headers, rows)
@@ -172,15 +179,28 @@ def _client_view(result: QuoteResult) -> str:
     if not result.lines:
         return ""
     view = client_view(result)
-    rows = [
-        [line.row_id, line.demand_habitat, line.bank_name, line.tier, format_units(line.units),
-         f"{line.unit_price:,}", f"{line.cost:,}"]
-        for line in view.lines
-    ]
-    table = format_table(
-        ["row", "demand habitat", "bank", "tier", "units", "unit price £", "cost £"], rows
-    )
-    return (
-        "Client view (unit prices to the nearest £50, costs after SUO to whole pounds)\n"
-        f"{table}\n  Admin fee  £{view.admin_fee:,}\n  Total      £{view.total:,}"
-    )
+    with_suo = view.suo_discount > 0
+    headers = ["row", "demand habitat", "bank", "tier", "units", "unit price £", "cost £"]
+    if with_suo:
+        headers += ["SUO £", "net cost £"]
+    rows = []
+    for line in view.lines:
+        row = [line.row_id, line.demand_habitat, line.bank_name, line.tier,
+               format_units(line.units), f"{line.unit_price:,}", f"{line.cost_before_suo:,}"]
+        if with_suo:
+            row += [f"-{line.suo_reduction:,}", f"{line.cost:,}"]
+        rows.append(row)
+    title = "Client view (unit prices to the nearest £50, costs to whole pounds)"
+    return f"{title}\n{format_table(headers, rows)}\n{_client_totals(view)}"
+
+
+def _client_totals(view: ClientQuote) -> str:
+    rows = []
+    if view.suo_discount > 0:
+        rows += [
+            ("Subtotal", f"£{view.subtotal:,}"),
+            (f"SUO discount ({view.suo_fraction:.2%} of each line)", f"-£{view.suo_discount:,}"),
+        ]
+    rows += [("Admin fee", f"£{view.admin_fee:,}"), ("Total", f"£{view.total:,}")]
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"  {label.ljust(width)}  {value}" for label, value in rows)

@@ -51,13 +51,25 @@ def apply_totals(
 
 def round_half_up(amount: float, step: int = 1) -> int:
     """Round a GBP amount to the nearest multiple of `step` pounds, halves away from zero."""
-    exact = Decimal(repr(amount)).quantize(MONEY_NORMALISE, rounding=ROUND_HALF_UP)
-    steps = (exact / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    steps = (_normalised(amount) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return int(steps) * step
 
 
+def round_pence(amount: float) -> Decimal:
+    """Round a GBP amount to whole pence, halves away from zero (31,190.625 -> 31,190.63)."""
+    return _normalised(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _normalised(amount: float) -> Decimal:
+    return Decimal(repr(amount)).quantize(MONEY_NORMALISE, rounding=ROUND_HALF_UP)
+
+
 class ClientLine(BaseModel):
-    """One allocation line as a client sees it: whole-pound money."""
+    """One allocation line as a client sees it: whole-pound money that reconciles.
+
+    `cost_before_suo - suo_reduction == cost` exactly, because the SUO reduction is the
+    difference of the two rounded costs. It may differ from the exact reduction by up to 1 GBP.
+    """
 
     row_id: str
     demand_habitat: str
@@ -65,39 +77,38 @@ class ClientLine(BaseModel):
     tier: str
     supply: list[str]
     units: float
-    unit_price: int = Field(description="GBP per unit of demand, rounded to the nearest 50")
-    cost: int = Field(description="GBP after SUO, rounded to whole pounds half up")
+    unit_price: int = Field(description="GBP per unit of demand before SUO, to the nearest 50")
+    cost_before_suo: int = Field(description="GBP before SUO, to whole pounds half up")
+    suo_reduction: int = Field(description="GBP taken off by SUO: cost_before_suo - cost")
+    cost: int = Field(description="GBP after SUO, to whole pounds half up")
 
 
 class ClientQuote(BaseModel):
-    """The client-facing quote; `total` is the sum of the rounded lines plus the admin fee."""
+    """The client-facing quote; `total` is the sum of the rounded line costs after SUO plus
+    the admin fee, which equals `subtotal - suo_discount + admin_fee`."""
 
     status: str
     contract_size: str
     lines: list[ClientLine]
     manual_lines: list[str]
+    subtotal: int = Field(description="Sum of the lines' cost_before_suo, GBP")
+    suo_fraction: float = Field(description="Share of each allocation line taken off by SUO")
+    suo_discount: int = Field(description="Sum of the lines' suo_reduction, GBP")
     admin_fee: int
     total: int
     warnings: list[str]
 
 
 def client_view(result: QuoteResult) -> ClientQuote:
-    """Return the rounded view of a quote: unit prices to the nearest GBP 50, line costs
-    (after SUO) to whole pounds half up, and a total that adds up from the rounded lines."""
-    lines = [
-        ClientLine(
-            row_id=line.row_id,
-            demand_habitat=line.demand_habitat,
-            bank_name=line.bank_name,
-            tier=line.tier.value,
-            supply=line.supply,
-            units=line.units,
-            unit_price=round_half_up(line.unit_price, 50),
-            cost=round_half_up(line.cost - line.suo_reduction),
-        )
-        for line in result.lines
-    ]
+    """Return the rounded view of a quote for a client.
+
+    Unit prices go to the nearest GBP 50 and line costs before and after SUO to whole pounds
+    half up. The total is the sum of the rounded costs after SUO plus the admin fee.
+    """
+    lines = [_client_line(line) for line in result.lines]
     admin = round_half_up(result.admin_fee)
+    # Every allocation line is reduced by the same fraction, so the totals give it exactly.
+    fraction = result.suo_discount / result.subtotal if result.subtotal > 0 else 0.0
     return ClientQuote(
         status=result.status,
         contract_size=result.contract_size.value,
@@ -105,7 +116,27 @@ def client_view(result: QuoteResult) -> ClientQuote:
         manual_lines=[
             f"{m.demand_habitat}: {m.units:g} units, {m.reason}" for m in result.manual_lines
         ],
+        subtotal=sum(line.cost_before_suo for line in lines),
+        suo_fraction=fraction,
+        suo_discount=sum(line.suo_reduction for line in lines),
         admin_fee=admin,
         total=sum(line.cost for line in lines) + admin,
         warnings=result.warnings,
+    )
+
+
+def _client_line(line: QuoteLine) -> ClientLine:
+    before = round_half_up(line.cost)
+    after = round_half_up(line.cost - line.suo_reduction)
+    return ClientLine(
+        row_id=line.row_id,
+        demand_habitat=line.demand_habitat,
+        bank_name=line.bank_name,
+        tier=line.tier.value,
+        supply=line.supply,
+        units=line.units,
+        unit_price=round_half_up(line.unit_price, 50),
+        cost_before_suo=before,
+        suo_reduction=before - after,
+        cost=after,
     )
