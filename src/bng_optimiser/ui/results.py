@@ -151,6 +151,8 @@ def client_table(result: dict) -> pd.DataFrame:
     """Return the client-ready table: unit prices to the nearest £50, costs to whole pounds.
 
     The last two rows are the admin fee and the total, which adds up from the rounded lines.
+    When an SUO discount applies, "cost £" is after SUO and two columns show the cost before
+    SUO and the SUO reduction.
     """
     view = client_view(QuoteResult.model_validate(result))
     records = [
@@ -162,6 +164,8 @@ def client_table(result: dict) -> pd.DataFrame:
             "supply": ", ".join(line.supply),
             "units": round(line.units, 4),
             "unit price £": line.unit_price,
+            "before SUO £": line.cost_before_suo,
+            "SUO £": -line.suo_reduction,
             "cost £": line.cost,
         }
         for line in view.lines
@@ -171,6 +175,8 @@ def client_table(result: dict) -> pd.DataFrame:
     )
     records.append({"row": "", "habitat": "Total", "cost £": view.total})
     columns = ["row", "habitat", "bank", "tier", "supply", "units", "unit price £", "cost £"]
+    if view.suo_discount > 0:
+        columns[-1:-1] = ["before SUO £", "SUO £"]
     return pd.DataFrame.from_records(records, columns=columns)
 
 
