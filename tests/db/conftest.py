@@ -8,6 +8,7 @@ transaction that is rolled back after each test.
 
 from __future__ import annotations
 
+import csv
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -19,13 +20,18 @@ from sqlalchemy import Engine, delete, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bng_optimiser.db import migrate
+from bng_optimiser.db.holds import accept_quote
 from bng_optimiser.db.importer import import_banks
 from bng_optimiser.db.models import BankRow
+from bng_optimiser.db.quotes import save_quote
 from bng_optimiser.db.seed import seed
 from bng_optimiser.db.session import make_engine, session_scope
 from bng_optimiser.db.versions import lock_reference_data, record_version
 from bng_optimiser.domain.bank_files import write_bank_files
+from bng_optimiser.domain.embedded import EmbeddedSource
+from bng_optimiser.domain.engine import quote
 from bng_optimiser.domain.reference import ReferenceData
+from bng_optimiser.domain.request import QuoteRequest
 from bng_optimiser.settings import get_settings
 
 RUN_ID = uuid.uuid4().hex[:10]
@@ -164,3 +170,28 @@ def replace_all_banks(session: Session, reference: ReferenceData, who: str = "te
     with tempfile.TemporaryDirectory(prefix="bng-test-banks-") as folder:
         write_bank_files(reference, Path(folder))
         return import_banks(session, Path(folder), who)
+
+
+def accept_quote_holding_stock(session) -> tuple[str, str, str]:
+    """Accept a quote for 0.5 units; return its reference, the held stock id and its bank."""
+    request = QuoteRequest(
+        lpa_code="E60000016", nca_number=61,
+        demand=[{"habitat": "Grassland - Other neutral grassland", "units": 0.5}],
+    )
+    reference_data = EmbeddedSource().load()
+    result = quote(request, reference_data)
+    held_line = next(iter(result.lines[0].stock_drawn))
+    reference = save_quote(session, request, result)
+    accept_quote(session, reference)
+    return reference, held_line, reference_data.stock[held_line].bank_id
+
+
+def drop_bank_from_files(folder: Path, bank_id: str) -> None:
+    # Column 0 of banks.csv and prices.csv and column 1 of stock.csv is the bank id.
+    for table, column in (("banks", 0), ("stock", 1), ("prices", 0)):
+        path = folder / f"{table}.csv"
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            kept = [rows[0]] + [row for row in rows[1:] if row[column] != bank_id]
+            csv.writer(handle, lineterminator="\n").writerows(kept)

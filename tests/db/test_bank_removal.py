@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
 from bng_optimiser.db.bank_removal import remove_bank
 from bng_optimiser.db.errors import BankInUseError
-from bng_optimiser.db.holds import accept_quote
 from bng_optimiser.db.importer import export, import_banks_with_report
 from bng_optimiser.db.models import BankRow, PriceRow, StockLineRow
-from bng_optimiser.db.quotes import save_quote
 from bng_optimiser.db.versions import content_hash, current_version_label
-from bng_optimiser.domain.embedded import EmbeddedSource
-from bng_optimiser.domain.engine import quote
 from bng_optimiser.domain.exceptions import DataFileError, UnknownNameError
-from bng_optimiser.domain.request import QuoteRequest
+
+from .conftest import accept_quote_holding_stock, drop_bank_from_files
 
 # The shipped sample register: 36 banks, 348 stock lines and 4,176 prices, each stock line
 # priced for 3 contract sizes x 4 tiers = 12 prices.
@@ -36,31 +30,6 @@ def _counts(session) -> tuple[int, int, int]:
         session.scalar(select(func.count()).select_from(model))
         for model in (BankRow, StockLineRow, PriceRow)
     )
-
-
-def _accept_quote_holding_stock(session) -> tuple[str, str, str]:
-    """Accept a quote for 0.5 units; return its reference, the held stock id and its bank."""
-    request = QuoteRequest(
-        lpa_code="E60000016", nca_number=61,
-        demand=[{"habitat": "Grassland - Other neutral grassland", "units": 0.5}],
-    )
-    reference_data = EmbeddedSource().load()
-    result = quote(request, reference_data)
-    held_line = next(iter(result.lines[0].stock_drawn))
-    reference = save_quote(session, request, result)
-    accept_quote(session, reference)
-    return reference, held_line, reference_data.stock[held_line].bank_id
-
-
-def _drop_bank_from_files(folder: Path, bank_id: str) -> None:
-    # Column 0 of banks.csv and prices.csv and column 1 of stock.csv is the bank id.
-    for table, column in (("banks", 0), ("stock", 1), ("prices", 0)):
-        path = folder / f"{table}.csv"
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            kept = [rows[0]] + [row for row in rows[1:] if row[column] != bank_id]
-            csv.writer(handle, lineterminator="\n").writerows(kept)
 
 
 def test_remove_bank_deletes_stock_and_prices(session):
@@ -85,7 +54,7 @@ def test_remove_unknown_bank_suggests_ids(session):
 
 
 def test_remove_held_bank_rejected(session):
-    reference, held_line, bank_id = _accept_quote_holding_stock(session)
+    reference, held_line, bank_id = accept_quote_holding_stock(session)
     before = (content_hash(session), current_version_label(session))
 
     with pytest.raises(BankInUseError) as caught:
@@ -111,7 +80,7 @@ def test_identical_import_reports_no_change(session, tmp_path):
 
 def test_import_keeps_banks_missing_from_file(session, tmp_path):
     export(session, tmp_path)
-    _drop_bank_from_files(tmp_path, "BNK036")
+    drop_bank_from_files(tmp_path, "BNK036")
     before = current_version_label(session)
 
     report = import_banks_with_report(session, tmp_path, "tester")
@@ -124,7 +93,7 @@ def test_import_keeps_banks_missing_from_file(session, tmp_path):
 
 def test_replace_all_import_removes_missing_banks(session, tmp_path):
     export(session, tmp_path)
-    _drop_bank_from_files(tmp_path, "BNK036")
+    drop_bank_from_files(tmp_path, "BNK036")
     before = current_version_label(session)
 
     report = import_banks_with_report(session, tmp_path, "tester", replace_all=True)
@@ -138,9 +107,9 @@ def test_replace_all_import_removes_missing_banks(session, tmp_path):
 
 
 def test_replace_all_import_of_held_bank_rejected(session, tmp_path):
-    reference, held_line, bank_id = _accept_quote_holding_stock(session)
+    reference, held_line, bank_id = accept_quote_holding_stock(session)
     export(session, tmp_path)
-    _drop_bank_from_files(tmp_path, bank_id)
+    drop_bank_from_files(tmp_path, bank_id)
     before = (content_hash(session), current_version_label(session))
 
     with pytest.raises(DataFileError) as caught:
