@@ -50,12 +50,42 @@ def test_ncas_search_number(run_cli) -> None:
 
 
 def test_no_match_suggests(run_cli) -> None:
-    run = run_cli("habitats", "Grasland - Modified")
+    # "grass" and "modif" are too short to count as misspelt words, so nothing is listed.
+    run = run_cli("habitats", "Grass modif")
 
     assert run.status == 2
     assert run.out == ""
-    assert run.err.startswith("error: no habitat matches 'Grasland - Modified'; did you mean ")
+    assert run.err.startswith("error: no habitat matches 'Grass modif'; did you mean ")
     assert "'Grassland - Modified grassland'" in run.err
+
+
+def test_misspelt_habitat_lists_close(run_cli) -> None:
+    run = run_cli("habitats", "grasland")
+    names = [line.split("  ")[0] for line in run.out.splitlines()[2:]]
+
+    assert run.status == 0
+    assert run.err == "note: no habitat contains 'grasland'; listing close matches\n"
+    assert "Grassland - Modified grassland" in names
+    assert "Grassland - Other neutral grassland" in names
+    assert "Grassland - Bracken" in names
+    assert all("grassland" in name.casefold() for name in names)
+
+
+def test_misspelt_lpa_lists_both(run_cli) -> None:
+    run = run_cli("lpas", "chesire")
+
+    assert run.status == 0
+    assert run.out.splitlines()[2:] == [
+        "E60000015  Cheshire East",
+        "E60000016  Cheshire West and Chester",
+    ]
+
+
+def test_misspelt_nca_words(run_cli) -> None:
+    run = run_cli("ncas", "shropshre hils")
+
+    assert run.status == 0
+    assert run.out.splitlines()[2:] == ["65      Shropshire Hills"]
 
 
 def test_unknown_nca_number_exits_2(run_cli) -> None:

@@ -12,13 +12,15 @@ class InvalidInputError(BngError, ValueError):
 class UnknownNameError(InvalidInputError):
     """A habitat, LPA, NCA or bank name matches nothing in the reference data."""
 
-    def __init__(self, kind: str, value: object, suggestions: list[str]) -> None:
+    def __init__(self, kind: str, value: object, suggestions: list[str], hint: str = "") -> None:
         self.kind = kind
         self.value = value
         self.suggestions = suggestions
         message = f"unknown {kind} {value!r}"
         if suggestions:
             message += "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+        if hint:
+            message += f"; {hint}"
         super().__init__(message)
 
 

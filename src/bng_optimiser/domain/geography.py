@@ -68,13 +68,15 @@ class Geography:
         text = str(number_or_name).strip()
         if text.isdigit() and int(text) in self.ncas:
             return self.ncas[int(text)]
+        if text.isdigit():
+            raise UnknownNameError(
+                "NCA", number_or_name, [], hint=f"NCA numbers run from 1 to {max(self.ncas)}"
+            )
         found = self._nca_names.get(normalise(text))
         if found is None:
             names = suggest(text, [nca.name for nca in self.ncas.values()])
             by_name = {nca.name: nca for nca in self.ncas.values()}
             hints = [f"{n} ({by_name[n].number})" for n in names]
-            if text.isdigit():
-                hints.append(f"a number from 1 to {max(self.ncas)}")
             raise UnknownNameError("NCA", number_or_name, hints)
         return found
 
