@@ -147,3 +147,31 @@ def test_request_json_repeated_row_id(run_cli, tmp_path: Path) -> None:
     assert run.err == (
         "error: request.json: demand row_id 'X1' is used twice; row ids must be unique\n"
     )
+
+
+def test_workbook_as_demand_rejected(run_cli, tiny_workbook: Path) -> None:
+    run = run_cli("quote", *SITE, "--demand", tiny_workbook)
+
+    assert run.status == 2
+    assert run.err == (
+        f"error: demand file {str(tiny_workbook)!r} is a workbook: use --metric for a "
+        "statutory metric workbook, or save the demand as CSV\n"
+    )
+
+
+def test_workbook_as_request_rejected(run_cli, tiny_workbook: Path) -> None:
+    run = run_cli("quote", "--request", tiny_workbook)
+
+    assert run.status == 2
+    assert run.err == (
+        f"error: request file {str(tiny_workbook)!r} is a workbook: use --metric for a "
+        "statutory metric workbook, or write the request as JSON\n"
+    )
+
+
+def test_json_without_database_has_no_reference(run_cli) -> None:
+    run = run_cli("quote", *SITE, "--habitat", "Native hedgerow=0.2", "--json")
+
+    assert run.status == 0
+    assert "reference" not in run.json()
+    assert run.err == ""

@@ -96,7 +96,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "or an .xlsx workbook (default: the illustrative sample banks)")
     output.add_argument("--database", action="store_true",
                         help="quote from the PostgreSQL reference data at DATABASE_URL and save "
-                        "the quote there; prints its reference (BNG-A-NNNNN)")
+                        "the quote there; prints its reference (BNG-A-NNNNN), which --json "
+                        "puts in the top-level \"reference\" field")
     output.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.set_defaults(handler=run)
 
@@ -157,11 +158,14 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNAVAILABLE
 
     if args.json:
-        sys.stdout.write(json.dumps(result.model_dump(mode="json"), indent=2) + "\n")
+        payload = result.model_dump(mode="json")
+        if saved_reference is not None:
+            payload = {"reference": saved_reference, **payload}
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     else:
         sys.stdout.write(format_quote(request, result, reference))
     if saved_reference is not None:
-        # On stderr with --json, so that stdout stays one JSON document.
+        # With --json the reference is also in the JSON, and stdout stays one JSON document.
         stream = sys.stderr if args.json else sys.stdout
         stream.write(f"saved as quote {saved_reference}\n")
     logger.info("quote %s on reference data %s: total %.2f GBP", result.status,

@@ -26,6 +26,8 @@ from bng_optimiser.domain.request import MAX_ROW_UNITS, DemandItem, PromoterDisc
 # A demand file or request JSON for one development is a few kilobytes; 1 MB leaves room for
 # the 500-row maximum with long habitat names and stops a wrong file being read whole.
 MAX_INPUT_BYTES = 1_000_000
+# File signatures of workbooks: .xlsx/.xlsm are zip archives, .xls is an OLE2 compound file.
+WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 DEMAND_COLUMNS = ("habitat", "units")
 DISCOUNT_FORMS = "tier_up, percentage:N (N from 0 to 100) or none"
 # A plain decimal number with an optional exponent. Python's float() also takes "1_0" and
@@ -34,8 +36,11 @@ DECIMAL_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re
 NON_FINITE = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "nan", "+nan", "-nan"}
 
 
-def read_text(path: Path, what: str) -> str:
-    """Return the UTF-8 text of a small input file, or raise InvalidInputError naming it."""
+def read_text(path: Path, what: str, text_hint: str = "save the demand as CSV") -> str:
+    """Return the UTF-8 text of a small input file, or raise InvalidInputError naming it.
+
+    `text_hint` tells the user how to turn a workbook into the text file expected.
+    """
     try:
         size = path.stat().st_size
     except OSError as error:
@@ -46,18 +51,25 @@ def read_text(path: Path, what: str) -> str:
             f"{MAX_INPUT_BYTES:,} bytes"
         )
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+    except OSError as error:
+        raise InvalidInputError(f"{what} {str(path)!r} cannot be read: {error.strerror}") from None
+    if data.startswith(WORKBOOK_SIGNATURES):
+        raise InvalidInputError(
+            f"{what} {str(path)!r} is a workbook: use --metric for a statutory metric "
+            f"workbook, or {text_hint}"
+        )
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInputError(
             f"{what} {str(path)!r} is not valid UTF-8 at byte {error.start}; save it as UTF-8"
         ) from None
-    except OSError as error:
-        raise InvalidInputError(f"{what} {str(path)!r} cannot be read: {error.strerror}") from None
 
 
 def request_from_json(path: Path) -> QuoteRequest:
     """Read a request JSON file in the API's `QuoteRequest` shape."""
-    text = read_text(path, "request file")
+    text = read_text(path, "request file", "write the request as JSON")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

@@ -78,7 +78,11 @@ def _site(request: QuoteRequest, result: QuoteResult, reference: ReferenceData) 
     status = "quoted" if result.status == "quoted" else "MANUAL REVIEW needed"
     lines.append(f"Status: {status}")
     source = reference.label or "reference data"
-    lines.append(f"Reference data: {source}, version {result.reference_version}")
+    # Some sources, such as the database, already put the version in their label.
+    if result.reference_version in source:
+        lines.append(f"Reference data: {source}")
+    else:
+        lines.append(f"Reference data: {source}, version {result.reference_version}")
     return "\n".join(lines)
 
 
