@@ -19,6 +19,7 @@ from bng_optimiser.db.errors import (
     NoReferenceDataError,
     QuoteNotAcceptableError,
     QuoteNotFoundError,
+    SchemaNotReadyError,
 )
 from bng_optimiser.domain.exceptions import DataFileError, InvalidInputError
 from bng_optimiser.jobs.canonical import UnknownNamesError
@@ -111,6 +112,16 @@ async def _no_reference_data(request: Request, error: Exception) -> JSONResponse
     )
 
 
+async def _schema_not_ready(request: Request, error: Exception) -> JSONResponse:
+    # The full message names the database, which is for the operator's log, not for clients.
+    logger.error("%s %s: %s", request.method, request.url.path, error)
+    return _error(
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+        "the database schema is not at the latest migration; an operator must run "
+        "'bng-optimiser db upgrade'",
+    )
+
+
 async def _quote_not_found(request: Request, error: Exception) -> JSONResponse:
     return _error(status.HTTP_404_NOT_FOUND, str(error))
 
@@ -132,6 +143,7 @@ def install_error_handlers(app: FastAPI) -> None:
     # Raised by the reference data version read, which uses psycopg without SQLAlchemy.
     app.add_exception_handler(psycopg.OperationalError, _postgres_down)
     app.add_exception_handler(NoReferenceDataError, _no_reference_data)
+    app.add_exception_handler(SchemaNotReadyError, _schema_not_ready)
     app.add_exception_handler(QuoteNotFoundError, _quote_not_found)
     app.add_exception_handler(QuoteNotAcceptableError, _conflict)
     app.add_exception_handler(InsufficientStockError, _conflict)

@@ -6,11 +6,13 @@ import asyncio
 import logging
 
 import psycopg
+import psycopg.errors
 from sqlalchemy import make_url, select
 from sqlalchemy.dialects import postgresql
 
-from bng_optimiser.db.errors import NoReferenceDataError
+from bng_optimiser.db.errors import NoReferenceDataError, SchemaNotReadyError
 from bng_optimiser.db.models import ReferenceVersionRow
+from bng_optimiser.db.session import safe_url
 from bng_optimiser.db.versions import version_label
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class VersionReader:
     """
 
     def __init__(self, database_url: str, timeout_seconds: float) -> None:
+        self._database_url = database_url
         self._conninfo = psycopg_conninfo(database_url)
         self._timeout_seconds = timeout_seconds
         self._connection: psycopg.AsyncConnection | None = None
@@ -50,7 +53,8 @@ class VersionReader:
     async def current(self) -> str:
         """Return the label, such as `v12-3fa9c1d0`, of the newest version.
 
-        Raises NoReferenceDataError when the database has no version, and psycopg's
+        Raises NoReferenceDataError when the database has no version, its subclass
+        SchemaNotReadyError when the database has not been migrated, and psycopg's
         OperationalError when PostgreSQL does not respond within the timeout.
         """
         if self._next_round is None:
@@ -97,6 +101,11 @@ class VersionReader:
                 raise psycopg.OperationalError(
                     f"PostgreSQL did not respond within {self._timeout_seconds} s"
                 ) from None
+            if isinstance(error, (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn)):
+                raise SchemaNotReadyError(
+                    f"database {safe_url(self._database_url)} has no schema (or is not at the "
+                    "latest migration); run `bng-optimiser db upgrade`"
+                ) from error
             raise
         if row is None:
             raise NoReferenceDataError(
