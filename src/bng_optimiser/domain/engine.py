@@ -11,7 +11,7 @@ from .catalogue import Habitat, Ledger
 from .config import RulesConfig
 from .milp import Allocation, SolveStatus, build_model, max_served_rows, minimum_cost, solve
 from .options import DemandRow, Option, OptionBuilder, OptionSet
-from .reference import ReferenceData
+from .reference import ContractSize, ReferenceData
 from .request import QuoteRequest
 from .result import BlockCode, BlockedRow, ManualLine, PairedPart, QuoteLine, QuoteResult
 from .rules.delivery import DeliveryLine, minimum_delivery_raise
@@ -52,7 +52,9 @@ def quote(
     warnings: list[str] = []
     rows, manual_lines, blocked = _triage(request, habitats, warnings)
 
-    # Contract size and bank limit count all demand but manual lines, blocked rows included.
+    # Contract size and bank limit count all demand but manual lines. Only manual lines are
+    # excluded by rule, so blocked rows count too: the broker prices them in manual review,
+    # and the quote warns when they change the size (_blocked_size_warning).
     total_units = sum(row.units for row in rows) + sum(b.units for b in blocked)
     size = request.contract_size or contract_size(total_units, config)
     sizes_present = {key[2] for key in reference.prices}
@@ -96,6 +98,8 @@ def quote(
 
     row_order = {item.row_id: index for index, item in enumerate(request.demand)}
     blocked.sort(key=lambda b: row_order[b.row_id])
+    if request.contract_size is None:
+        warnings.extend(_blocked_size_warning(blocked, total_units, size, config))
     status: Literal["quoted", "manual_review"] = (
         "quoted"
         if not blocked and status_ok and allocation.status is SolveStatus.OPTIMAL
@@ -187,6 +191,21 @@ def _build_bounded(
         }
         return builder.build(caps, only=only)
     return builder.build(only=only)
+
+
+def _blocked_size_warning(
+    blocked: list[BlockedRow], total_units: float, size: ContractSize, config: RulesConfig
+) -> list[str]:
+    """Return a warning if the blocked rows' units change the contract size, else nothing."""
+    blocked_units = sum(b.units for b in blocked)
+    without = contract_size(total_units - blocked_units, config)
+    if not blocked or without == size:
+        return []
+    row_ids = ", ".join(b.row_id for b in blocked)
+    return [
+        f"blocked rows {row_ids} ({blocked_units:g} units) count towards the contract size: "
+        f"it is {size.value} with them and would be {without.value} without them"
+    ]
 
 
 def _triage(
