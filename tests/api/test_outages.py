@@ -1,6 +1,7 @@
-"""With Redis stopped the API returns 503, never 404, and recovers once Redis is back.
+"""With Redis or PostgreSQL unreachable the API returns 503 naming it, never 404.
 
-The test runs its own redis-server on a spare port; the machine's Redis is never touched.
+The Redis test runs its own redis-server on a spare port and the PostgreSQL test points the
+API at a port where nothing listens; the machine's services are never touched.
 """
 
 from __future__ import annotations
@@ -101,3 +102,20 @@ def test_redis_down_gives_503_then_recovers(outage_stack: tuple[OwnRedis, httpx.
     again = http.post("/jobs", json=quote_body("Outage Ltd"))
     assert again.status_code == 202
     assert again.json()["job_id"] == job_id
+
+
+def test_postgres_unreachable_gives_503(redis_url: str, tmp_path: Path) -> None:
+    # Nothing listens on a port that was just free, so every connection attempt is refused.
+    unreachable = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/bng"
+    server = ApiServer(service_env(unreachable, redis_url, "quotes-no-db"), tmp_path / "api.log")
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            health = http.get("/health")
+            assert health.status_code == 503
+            assert health.json()["redis"] == "ok"
+            assert health.json()["postgres"].startswith("unavailable")
+            quote = http.post("/jobs", json=quote_body("No database Ltd"))
+            assert quote.status_code == 503
+            assert "PostgreSQL is unavailable" in quote.json()["detail"]
+    finally:
+        stop_process(server.process)
