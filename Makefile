@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 N ?= 2
-API_PROCESSES ?= 1
+API_PROCESSES ?= 2
 COMPOSE ?= docker compose
 
 export DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bng

@@ -8,7 +8,7 @@
 #   deploy/stack.sh status      list what runs
 #
 # Settings come from the environment (DATABASE_URL, REDIS_URL, API_PORT, UI_PORT, ...);
-# API_PROCESSES sets the number of API server processes (default 1).
+# API_PROCESSES sets the number of API server processes (default 2, as in the Makefile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -97,7 +97,7 @@ wait_for_api() {
 case "${1:-}" in
     up)
         prepare_database
-        start api "$BIN/bng-optimiser" serve api --processes "${API_PROCESSES:-1}"
+        start api "$BIN/bng-optimiser" serve api --processes "${API_PROCESSES:-2}"
         scale_workers "${2:-${WORKER_COUNT:-2}}"
         export BACKEND_URL=${BACKEND_URL:-http://${API_HOST:-127.0.0.1}:${API_PORT:-8000}}
         start ui "$BIN/bng-optimiser" serve ui
