@@ -228,7 +228,7 @@ def test_request_validation_names_fields(run_cli, tmp_path: Path) -> None:
     run = run_cli("quote", "--request", path)
 
     assert run.status == 2
-    assert "request.json: demand.0.units: units must be a number greater than 0, got 0" in run.err
+    assert "request.json: demand.0.units: must be a number greater than 0, got 0" in run.err
     assert "request.json: colour: Extra inputs are not permitted (got 'green')" in run.err
 
 

@@ -175,3 +175,18 @@ def test_json_without_database_has_no_reference(run_cli) -> None:
     assert run.status == 0
     assert "reference" not in run.json()
     assert run.err == ""
+
+
+def test_request_json_units_above_maximum(run_cli, tmp_path: Path) -> None:
+    request = tmp_path / "request.json"
+    request.write_text(
+        '{"lpa_code": "E60000016", "nca_number": 61, '
+        '"demand": [{"habitat": "Native hedgerow", "units": 1e308}]}',
+        encoding="utf-8",
+    )
+    run = run_cli("quote", "--request", request)
+
+    assert run.status == 2
+    assert run.err == (
+        "error: request.json: demand.0.units: must be at most 100,000, got 1e+308\n"
+    )

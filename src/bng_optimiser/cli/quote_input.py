@@ -346,6 +346,9 @@ def describe_validation_error(error: ValidationError, source: str) -> str:
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"])
         message = item["msg"].removeprefix("Value error, ")
+        if item["loc"]:
+            # "demand.0.units: units must be ..." would name the field twice.
+            message = message.removeprefix(f"{item['loc'][-1]} ")
         # A model-level error (such as a repeated row id) has no field to name.
         line = f"{source}: {field}: {message}" if field else f"{source}: {message}"
         if "input" in item and item["type"] not in ("value_error", "missing"):
