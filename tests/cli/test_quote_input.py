@@ -190,3 +190,14 @@ def test_request_json_units_above_maximum(run_cli, tmp_path: Path) -> None:
     assert run.err == (
         "error: request.json: demand.0.units: must be at most 100,000, got 1e+308\n"
     )
+
+
+def test_large_workbook_named_as_workbook(run_cli, tmp_path: Path) -> None:
+    # A zip signature followed by 2 MB, twice the input size limit.
+    workbook = tmp_path / "banks.xlsx"
+    workbook.write_bytes(b"PK\x03\x04" + bytes(2_000_000))
+    run = run_cli("quote", *SITE, "--demand", workbook)
+
+    assert run.status == 2
+    assert "is a workbook: use --metric" in run.err
+    assert "larger than the limit" not in run.err

@@ -31,7 +31,8 @@ WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 DEMAND_COLUMNS = ("habitat", "units")
 DISCOUNT_FORMS = "tier_up, percentage:N (N from 0 to 100) or none"
 # A plain decimal number with an optional exponent. Python's float() also takes "1_0" and
-# "infinity", and a thousands or decimal comma ("1,5") is ambiguous, so neither is accepted.
+# "infinity", and a comma may be a decimal or a thousands separator ("1,5", "1,000"), so
+# only this form is accepted.
 DECIMAL_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 NON_FINITE = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "nan", "+nan", "-nan"}
 
@@ -43,28 +44,29 @@ def read_text(path: Path, what: str, text_hint: str = "save the demand as CSV") 
     """
     try:
         size = path.stat().st_size
+        with path.open("rb") as handle:
+            signature = handle.read(8)
     except OSError as error:
         raise InvalidInputError(f"{what} {str(path)!r} cannot be read: {error.strerror}") from None
+    # Checked before the size, because a workbook is often larger than the limit.
+    if signature.startswith(WORKBOOK_SIGNATURES):
+        raise InvalidInputError(
+            f"{what} {str(path)!r} is a workbook: use --metric for a statutory metric "
+            f"workbook, or {text_hint}"
+        )
     if size > MAX_INPUT_BYTES:
         raise InvalidInputError(
             f"{what} {str(path)!r} is {size:,} bytes, larger than the limit of "
             f"{MAX_INPUT_BYTES:,} bytes"
         )
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InvalidInputError(f"{what} {str(path)!r} cannot be read: {error.strerror}") from None
-    if data.startswith(WORKBOOK_SIGNATURES):
-        raise InvalidInputError(
-            f"{what} {str(path)!r} is a workbook: use --metric for a statutory metric "
-            f"workbook, or {text_hint}"
-        )
-    try:
-        return data.decode("utf-8-sig")
+        return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InvalidInputError(
             f"{what} {str(path)!r} is not valid UTF-8 at byte {error.start}; save it as UTF-8"
         ) from None
+    except OSError as error:
+        raise InvalidInputError(f"{what} {str(path)!r} cannot be read: {error.strerror}") from None
 
 
 def request_from_json(path: Path) -> QuoteRequest:
