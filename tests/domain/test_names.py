@@ -71,3 +71,9 @@ def test_lpa_suggestions_name_codes() -> None:
     assert caught.value.suggestions == [
         "Cheshire East (E60000015)", "Cheshire West and Chester (E60000016)",
     ]
+
+
+def test_suggest_ignores_one_letter_inside() -> None:
+    labels = ["Heathland and shrub - Mixed scrub", "Urban - Allotments"]
+
+    assert suggest("x", labels) == []

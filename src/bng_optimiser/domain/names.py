@@ -12,6 +12,8 @@ WORD = re.compile(r"[^\W_]+")
 WORD_CUTOFF = 0.8
 # Similarity below which a name is too far from the value to be worth suggesting.
 SUGGEST_CUTOFF = 0.5
+# Shortest value that counts as a partial name: "x" is inside "Mixed scrub" by chance.
+MIN_PARTIAL_LENGTH = 3
 
 
 def normalise(name: str) -> str:
@@ -54,7 +56,7 @@ def suggest(value: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     """Return up to `limit` candidates closest to `value`, best first.
 
     A candidate scores the highest of its whole-name similarity, its word similarity and,
-    if it contains `value`, WORD_CUTOFF. So "chesire" suggests both Cheshire LPAs and a
+    if it contains `value` of at least MIN_PARTIAL_LENGTH characters, WORD_CUTOFF. So "chesire" suggests both Cheshire LPAs and a
     partial word such as "modif" finds "Grassland - Modified grassland". When some
     candidate scores at least WORD_CUTOFF, weaker candidates are left out. Ties go to the
     higher whole-name similarity.
@@ -64,7 +66,7 @@ def suggest(value: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     ranks = {}
     for k in by_key:
         whole = difflib.SequenceMatcher(None, key, k).ratio()
-        contained = WORD_CUTOFF if key and key in k else 0.0
+        contained = WORD_CUTOFF if len(key) >= MIN_PARTIAL_LENGTH and key in k else 0.0
         ranks[k] = (max(whole, word_similarity(key, k), contained), whole)
     ranked = sorted((k for k in by_key if ranks[k][0] >= SUGGEST_CUTOFF), key=lambda k: ranks[k],
                     reverse=True)
