@@ -56,10 +56,10 @@ def suggest(value: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     """Return up to `limit` candidates closest to `value`, best first.
 
     A candidate scores the highest of its whole-name similarity, its word similarity and,
-    if it contains `value` of at least MIN_PARTIAL_LENGTH characters, WORD_CUTOFF. So "chesire" suggests both Cheshire LPAs and a
-    partial word such as "modif" finds "Grassland - Modified grassland". When some
-    candidate scores at least WORD_CUTOFF, weaker candidates are left out. Ties go to the
-    higher whole-name similarity.
+    if it contains a `value` of at least MIN_PARTIAL_LENGTH characters, WORD_CUTOFF. So
+    "chesire" suggests both Cheshire LPAs and "modif" finds "Grassland - Modified
+    grassland". When some candidate scores at least WORD_CUTOFF, weaker candidates are left
+    out. Ties go to the higher whole-name similarity.
     """
     by_key = {normalise(c): c for c in candidates}
     key = normalise(value)
