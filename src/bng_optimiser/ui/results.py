@@ -8,14 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from bng_optimiser.domain.result import QuoteResult
-from bng_optimiser.domain.totals import client_view
+from bng_optimiser.domain.totals import client_view, round_pence
 from bng_optimiser.ui.demand import LEDGER_TITLES
 
 
 def money(value: float) -> str:
-    """Format GBP with a pound sign, thousands separators and pence."""
+    """Format GBP with a pound sign, thousands separators and pence, halves rounded up."""
     sign = "-" if value < 0 else ""
-    return f"{sign}£{abs(value):,.2f}"
+    return f"{sign}£{round_pence(abs(value)):,.2f}"
 
 
 def _stock_drawn_text(stock_drawn: dict[str, float]) -> str:
