@@ -4,6 +4,9 @@ Every instance uses the real catalogue and geography and a site in Cheshire West
 (LPA E60000016, NCA 61). About one bank in ten sits in the site's LPA or a neighbouring LPA, so
 every instance has local, adjacent and far options. The same size and seed always give the
 same instance.
+
+The "tight" instance quotes on the shipped sample banks instead, with every held unit held
+back, so that some rows cannot be met and the others compete for the stock left.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import random
 from dataclasses import dataclass
 
 from bng_optimiser.domain.catalogue import FELLED_WOODLAND, PRIORITY_WATERCOURSE, Ledger
-from bng_optimiser.domain.embedded import load_static
+from bng_optimiser.domain.embedded import EmbeddedSource, load_static
 from bng_optimiser.domain.reference import (
     CONTRACT_SIZES,
     TIERS,
@@ -38,6 +41,14 @@ SIZES: dict[str, tuple[int, int]] = {
     "huge": (1_000, 100),
 }
 DEFAULT_SEED = 7
+# The tight-stock instance: demand rows on the sample banks, and each row's units, drawn
+# uniformly. Rows of up to 3 units outgrow most sample stock lines once held units are out.
+# With seed 1, 6 rows are blocked for want of stock and 2 by the bank limit, and 22 are met.
+TIGHT = "tight"
+TIGHT_ROWS = 30
+TIGHT_SEED = 1
+TIGHT_UNITS = (0.2, 3.0)
+INSTANCE_NAMES = (*SIZES, TIGHT)
 
 # Local price by band, GBP per unit; the same scale as the shipped sample banks.
 BASE_PRICE = {"V.Low": 14_000, "Low": 20_000, "Medium": 26_000, "High": 34_000,
@@ -89,10 +100,16 @@ class Instance:
                 f"{len(self.reference.prices)} prices, {len(self.request.demand)} rows")
 
 
-def build_instance(size: str, seed: int = DEFAULT_SEED) -> Instance:
-    """Build the instance of a size in SIZES; raise ValueError naming the valid sizes."""
+def build_instance(size: str, seed: int | None = None) -> Instance:
+    """Build the instance of a name in INSTANCE_NAMES; raise ValueError naming the valid ones.
+
+    `seed` None means the instance's own default: TIGHT_SEED for "tight", else DEFAULT_SEED.
+    """
+    if size == TIGHT:
+        return build_tight_instance(TIGHT_ROWS, TIGHT_SEED if seed is None else seed)
+    seed = DEFAULT_SEED if seed is None else seed
     if size not in SIZES:
-        raise ValueError(f"benchmark size {size!r} is not one of {', '.join(SIZES)}")
+        raise ValueError(f"benchmark size {size!r} is not one of {', '.join(INSTANCE_NAMES)}")
     bank_count, row_count = SIZES[size]
     rng = random.Random(f"{size}-{seed}")
     catalogue, geography = load_static()
@@ -147,6 +164,23 @@ def build_instance(size: str, seed: int = DEFAULT_SEED) -> Instance:
         demand=_demand(rng, row_count, supply),
     )
     return Instance(size, reference, request)
+
+
+def build_tight_instance(row_count: int, seed: int = TIGHT_SEED) -> Instance:
+    """Build a tight-stock instance: `row_count` rows on the sample banks, held units held.
+
+    Rows name habitats that the sample banks stock, so most rows have legal options, but
+    the stock left after holds cannot meet them all.
+    """
+    reference = EmbeddedSource().load()
+    rng = random.Random(seed)
+    stocked = sorted({line.habitat for line in reference.stock.values()})
+    low, high = TIGHT_UNITS
+    demand = [DemandItem(habitat=rng.choice(stocked), units=round(rng.uniform(low, high), 3))
+              for _ in range(row_count)]
+    request = QuoteRequest(lpa_code=SITE_LPA, nca_number=SITE_NCA, demand=demand,
+                           stock_hold_policy="hold_all")
+    return Instance(TIGHT, reference, request)
 
 
 def _demand(rng: random.Random, row_count: int, supply: list) -> list[DemandItem]:

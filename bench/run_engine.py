@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    .venv/bin/python -m bench.run_engine [--sizes small medium ...] [--runs 7]
+    .venv/bin/python -m bench.run_engine [--sizes small medium ... tight] [--runs 7]
 
 Stage times come from the engine's progress callback. Option building runs from
 "building options" 0 % to 100 % and solving from "solving" 0 % to 100 %. End to end is the
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from bng_optimiser.domain.engine import quote
 
-from .instances import SIZES, Instance, build_instance
+from .instances import INSTANCE_NAMES, Instance, build_instance
 
 # Targets for the whole `quote()` call, in milliseconds.
 TARGET_MS = {"medium": 50.0, "xlarge": 1_000.0, "huge": 10_000.0}
@@ -50,7 +50,10 @@ class SizeReport:
 
 
 def time_quote(instance: Instance) -> tuple[Timing, float, str, int]:
-    """Quote once; return the timing, the total in GBP, the status and the banks used."""
+    """Quote once; return the timing, the total in GBP, the status and the banks used.
+
+    The status names how many rows are blocked, if any, as "manual_review, 8 blocked".
+    """
     marks: dict[tuple[str, int], float] = {}
 
     def progress(stage: str, percent: int) -> None:
@@ -64,7 +67,10 @@ def time_quote(instance: Instance) -> tuple[Timing, float, str, int]:
         return (marks[(stage, 100)] - marks[(stage, 0)]) * 1000
 
     timing = Timing(span("building options"), span("solving"), (finished - started) * 1000)
-    return timing, result.total, result.status, len(result.banks_used)
+    status = result.status
+    if result.blocked:
+        status = f"{status}, {len(result.blocked)} blocked"
+    return timing, result.total, status, len(result.banks_used)
 
 
 def run_size(size: str, runs: int) -> SizeReport:
@@ -127,17 +133,24 @@ def format_report(reports: list[SizeReport]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time the quote engine on seeded instances.")
-    parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES))
+    parser.add_argument(
+        "--sizes", nargs="+", choices=list(INSTANCE_NAMES), default=list(INSTANCE_NAMES)
+    )
     parser.add_argument("--runs", type=int, default=7, help="timed runs per size (median)")
     parser.add_argument("--xlarge-runs", type=int, default=3, help="timed runs of size xlarge")
     parser.add_argument("--huge-runs", type=int, default=1, help="timed runs of size huge")
+    parser.add_argument(
+        "--tight-runs", type=int, default=3, help="timed runs of the tight-stock instance"
+    )
     args = parser.parse_args(argv)
 
     # Each row is written as soon as its size finishes, so a slow size loses no earlier rows.
     sys.stdout.write(TABLE_HEADER + "\n")
     sys.stdout.flush()
     for size in args.sizes:
-        runs = {"xlarge": args.xlarge_runs, "huge": args.huge_runs}.get(size, args.runs)
+        runs = {"xlarge": args.xlarge_runs, "huge": args.huge_runs, "tight": args.tight_runs}.get(
+            size, args.runs
+        )
         report = run_size(size, runs)
         sys.stderr.write(f"{size}: {report.instance.summary}, median {report.total_ms:,.1f} ms\n")
         sys.stdout.write(format_row(report) + "\n")

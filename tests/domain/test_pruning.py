@@ -46,3 +46,33 @@ def test_pruned_quote_matches_unpruned(seed, monkeypatch):
     full = quote_with(False, request, reference, monkeypatch)
     assert summary(pruned) == summary(full)
     assert pruned.total == pytest.approx(full.total)
+
+
+def tight_request(seed, reference):
+    """Rows of up to 3 units on the sample banks with held units held back, so stock is short."""
+    stocked = sorted({line.habitat for line in reference.stock.values()})
+    rng = random.Random(seed)
+    demand = [
+        DemandItem(habitat=rng.choice(stocked), units=round(rng.uniform(0.2, 3.0), 3))
+        for _ in range(rng.randint(6, 12))
+    ]
+    return QuoteRequest(
+        lpa_code=rng.choice(["E60000016", "E60000015"]),
+        nca_number=61,
+        demand=demand,
+        stock_hold_policy=rng.choice(["hold_all", "hold_half"]),
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 3, 7, 9, 11])
+def test_pruned_matches_unpruned_short_stock(seed, monkeypatch):
+    reference = EmbeddedSource().load()
+    request = tight_request(seed, reference)
+    pruned = quote_with(True, request, reference, monkeypatch)
+    full = quote_with(False, request, reference, monkeypatch)
+    # Rows compete for stock: some are blocked for want of it and the rest still solve.
+    assert {b.code for b in pruned.blocked} & {"stock_too_small", "bank_limit"}
+    assert pruned.lines
+    assert summary(pruned) == summary(full)
+    assert [b.reason for b in pruned.blocked] == [b.reason for b in full.blocked]
+    assert pruned.total == pytest.approx(full.total)

@@ -274,8 +274,6 @@ def _allocate(
     model = build_model(option_set, candidates, bank_limit=option_set.bank_limit, config=config)
     allocation = solve(model, option_set, config)
     if allocation.status is SolveStatus.NO_SOLUTION or allocation.status is SolveStatus.ERROR:
-        # NOTE: no test reaches this branch, because HiGHS proves every test and benchmark
-        # instance optimal well inside the time limit.
         logger.warning(
             "no allocation for %d rows: solver status %s", len(candidates), allocation.status
         )

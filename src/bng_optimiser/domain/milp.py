@@ -5,7 +5,7 @@ Formulation, for the options of the rows being allocated:
 - x[o] binary: option o is chosen; y[b] binary: bank b is used.
 - assign_once[r]:  sum of x over row r's options = 1 (or <= 1 when rows may go unserved).
 - stock_limit[s]:  sum over options of units(r) x stock drawn per unit x x[o] <= available(s).
-- bank_link[o]:    x[o] <= y[bank(o)].
+- bank_link[r,b]:  sum of x over row r's options at bank b <= y[b].
 - bank_limit:      sum of y <= the bank limit.
 
 The objective is lexicographic, by successive solves that each fix the previous optimum as a
@@ -94,11 +94,14 @@ def build_model(
     bank_limit: int | None,
     config: RulesConfig,
     allow_unserved: bool = False,
+    option_links: bool = False,
 ) -> AllocationModel:
     """Build the MILP for `row_ids` (rows with at least one option).
 
     `bank_limit` None drops the bank limit, which the diagnosis of blocked rows uses.
     With `allow_unserved` a row may stay unmet, for finding the most rows that fit.
+    `option_links` links each option to its bank rather than each row's options at a bank
+    together: the same allocations, but a weaker LP relaxation.
     """
     units = {row.row_id: row.units for row in option_set.rows}
     options: list[Option] = []
@@ -156,12 +159,19 @@ def build_model(
             option_set.available.get(stock_id, 0.0),
         )
 
-    # bank_link: an option may be chosen only if its bank is counted as used.
+    # bank_link: a row may be met at a bank only if the bank is counted as used. Summing a
+    # row's options at a bank in one constraint is valid because the row chooses at most
+    # one option, and it keeps the LP relaxation from spreading a row thinly over many
+    # banks, which made tight-stock quotes several times slower to solve.
+    links: dict[str, tuple[list[int], str]] = {}
     for j, option in enumerate(options):
+        name = f"bank_link[{j}]" if option_links else f"bank_link[{option.row_id},{option.bank_id}]"
+        links.setdefault(name, ([], option.bank_id))[0].append(j)
+    for name, (columns, bank_id) in links.items():
         rows.add(
-            f"bank_link[{j}]",
-            [j, bank_column[option.bank_id]],
-            [1.0, -1.0],
+            name,
+            [*columns, bank_column[bank_id]],
+            [1.0] * len(columns) + [-1.0],
             -highspy.kHighsInf,
             0.0,
         )
@@ -258,7 +268,7 @@ def _run(
     """
     highs = model.highs
     if deadline is not None:
-        highs.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+        highs.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.0))
     highs.run()
     status = highs.getModelStatus()
     has_solution = highs.getInfo().primal_solution_status == 2
@@ -443,8 +453,16 @@ def max_served_rows(
 
     When several sets have the most rows, HiGHS picks one, the same one for the same input.
     """
+    # Per-option links as before the row links: when several sets of rows tie, the model's
+    # form decides which one HiGHS returns, and the blocked rows of a quote should not
+    # change with a faster formulation.
     model = build_model(
-        option_set, row_ids, bank_limit=bank_limit, config=config, allow_unserved=True
+        option_set,
+        row_ids,
+        bank_limit=bank_limit,
+        config=config,
+        allow_unserved=True,
+        option_links=True,
     )
     if not model.options:
         return set()
