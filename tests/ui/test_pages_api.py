@@ -83,7 +83,7 @@ def test_queued_job_without_workers_cancels(connected, tiny_banks_imported) -> N
 
     next(button for button in at.button if button.label == "Cancel").click().run()
     assert at.session_state["quote_job"]["status"] == "canceled"
-    assert any("canceled" in text for text in texts(at.info))
+    assert any("The quote was cancelled." in text for text in texts(at.info))
     assert not submit_button(at).disabled
 
 

@@ -91,6 +91,20 @@ def test_manual_review_lists_blocked_row(standalone, local_backend) -> None:
     assert {metric.label: metric.value for metric in at.metric}["Total"] == "£1,100.00"
 
 
+def test_engine_warning_starts_capitalised(standalone, local_backend) -> None:
+    demand = [*banks.DEMAND, {"habitat": "Net Gain (Watercourses)", "units": 0.1}]
+    at = fill_quote_form(new_app(backend=local_backend), demand)
+    submit_button(at).click().run()
+    job = run_until(at, {"finished", "failed"})
+
+    assert job["status"] == "finished", job.get("error")
+    engine_text = "the site has no waterbody id, so every watercourse bank counts as far"
+    assert any(engine_text in warning for warning in job["result"]["warnings"])
+    shown = texts(at.warning)
+    assert any(text.startswith("The site has no waterbody id, so every") for text in shown)
+    assert not any(text.startswith("the site") for text in shown)
+
+
 def test_failed_job_shows_the_reason(standalone, local_backend) -> None:
     at = fill_quote_form(new_app(backend=local_backend), banks.DEMAND, waterbody="GB000NOWHERE")
     submit_button(at).click().run()
@@ -118,9 +132,12 @@ def test_started_job_shows_progress_and_cancels(standalone, tiny_source) -> None
 
         cancel.click().run()
         assert at.session_state["quote_job"]["status"] == "canceling"
+        assert [bar.text for bar in at.progress] == ["Cancelling: waiting for the worker to stop"]
         source.gate.set()
         run_until(at, {"canceled"})
-        assert any("canceled" in text for text in texts(at.info))
+        info = " ".join(texts(at.info))
+        assert "The quote was cancelled." in info
+        assert "canceled" not in info
         assert not submit_button(at).disabled
     finally:
         source.gate.set()
@@ -185,6 +202,43 @@ def test_row_without_units_is_reported(standalone, local_backend) -> None:
 
     assert "quote_job" not in at.session_state
     assert "row 1: enter the units of 'Native hedgerow'" in " ".join(texts(at.error))
+
+
+def demand_caption(at) -> str:
+    return next(text for text in texts(at.caption) if text.startswith("As of the last update"))
+
+
+def test_demand_caption_counts_every_row(standalone, local_backend) -> None:
+    demand = [
+        *banks.DEMAND,
+        {"habitat": "Grassland - Other neutral grassland", "units": 2.6},
+    ]
+    at = fill_quote_form(new_app(backend=local_backend), demand)
+
+    caption = demand_caption(at)
+    # 0.5 + 0.2 + 2.6 = 3.3 units over the 3 rows entered; 3.3 >= 2.5 makes the contract medium.
+    assert "total demand 3.3000 units over 3 rows;" in caption
+    assert "3.3000 units count towards the contract size" in caption
+    assert "**medium**" in caption
+    assert "Update total" in caption
+
+
+def test_demand_caption_says_one_row(standalone, local_backend) -> None:
+    at = fill_quote_form(new_app(backend=local_backend), banks.DEMAND[:1])
+
+    caption = demand_caption(at)
+    assert "total demand 0.5000 units over 1 row;" in caption
+    assert "1 rows" not in caption
+
+
+def test_demand_caption_notes_incomplete_row(standalone, local_backend) -> None:
+    at = fill_quote_form(new_app(backend=local_backend), banks.DEMAND)
+    button = next(b for b in at.button if b.label.endswith("Net Gain (Hedgerows)"))
+    button.click().run()
+
+    caption = demand_caption(at)
+    # The added Net Gain row has no units yet, so only 0.5 + 0.2 = 0.7 units are counted.
+    assert "total demand 0.7000 units over 2 rows (1 incomplete row not counted);" in caption
 
 
 def test_net_gain_button_adds_row(standalone, local_backend) -> None:

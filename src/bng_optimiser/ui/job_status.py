@@ -49,7 +49,7 @@ def _progress_text(job: dict) -> tuple[float, str]:
     if job["status"] == "queued":
         return percent / 100, "Queued: waiting for a free worker"
     if job["status"] == "canceling":
-        return percent / 100, "Canceling: waiting for the worker to stop"
+        return percent / 100, "Cancelling: waiting for the worker to stop"
     stage = progress.get("stage") or "working"
     return percent / 100, f"Working: {stage} ({percent} %)"
 
@@ -71,7 +71,7 @@ def poll_job() -> None:
             # "canceling" stays active: polling goes on until the worker has stopped the job.
             latest.setdefault("status", "canceled")
             st.session_state[JOB_KEY] = _merge_status({**job, "cancel_requested": True}, latest)
-            logger.info("job %s canceled by the user", job["job_id"])
+            logger.info("job %s cancelled by the user", job["job_id"])
             st.rerun()
 
     try:
@@ -92,7 +92,7 @@ def poll_job() -> None:
 
 
 def show_outcome(job: dict, show_result) -> None:
-    """Show a job that has ended: its result, its error, or that it was canceled."""
+    """Show a job that has ended: its result, its error, or that it was cancelled."""
     status = job.get("status")
     if status == "finished":
         if job.get("cached"):
@@ -116,7 +116,7 @@ def show_outcome(job: dict, show_result) -> None:
         elif detail:
             st.caption(str(detail))
     elif status in ("canceled", "stopped"):
-        st.info("The quote was canceled. Change the form and submit again when ready.")
+        st.info("The quote was cancelled. Change the form and submit again when ready.")
 
 
 def show_job(show_result) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from bng_optimiser.domain.result import QuoteResult
 from bng_optimiser.domain.totals import client_view, round_pence
 from bng_optimiser.ui.demand import LEDGER_TITLES
+from bng_optimiser.ui.display import sentence
 
 
 def money(value: float) -> str:
@@ -90,6 +91,35 @@ _MONEY_COLUMNS = {
     "units": st.column_config.NumberColumn("units", format="%.4f"),
     "SRM": st.column_config.NumberColumn("SRM", format="%.2f"),
 }
+# The main allocation table keeps to the columns that fit the page, so the money is not cut
+# off. The supply habitat, SRM, stock drawn and paired parts go to the details table.
+MAIN_COLUMNS = ["row", "demand habitat", "bank", "tier", "units", "unit price £", "cost £"]
+DETAIL_COLUMNS = ["row", "supply", "SRM", "stock drawn", "paired parts"]
+_MAIN_COLUMN_CONFIG = {
+    **_MONEY_COLUMNS,
+    "row": st.column_config.TextColumn("row", width="small"),
+    "demand habitat": st.column_config.TextColumn("demand habitat", width="medium"),
+    "bank": st.column_config.TextColumn("bank", width="medium"),
+    "tier": st.column_config.TextColumn("tier", width="small"),
+}
+_CLIENT_COLUMN_CONFIG = {
+    "row": st.column_config.TextColumn("row", width="small"),
+    "habitat": st.column_config.TextColumn("habitat", width="medium"),
+    "bank": st.column_config.TextColumn("bank", width="medium"),
+    "tier": st.column_config.TextColumn("tier", width="small"),
+    "units": st.column_config.NumberColumn("units", format="%.4f"),
+    **{
+        name: st.column_config.NumberColumn(name, format="£%,.0f")
+        for name in ("unit price £", "before SUO £", "SUO £", "cost £")
+    },
+}
+_DETAIL_COLUMN_CONFIG = {
+    "row": st.column_config.TextColumn("row", width="small"),
+    "supply": st.column_config.TextColumn("supply", width="medium"),
+    "SRM": st.column_config.NumberColumn("SRM", format="%.2f", width="small"),
+    "stock drawn": st.column_config.TextColumn("stock drawn", width="medium"),
+    "paired parts": st.column_config.TextColumn("paired parts", width="large"),
+}
 
 
 def show_headline(result: dict) -> None:
@@ -120,31 +150,49 @@ def show_headline(result: dict) -> None:
 
 
 def show_allocation(result: dict) -> None:
+    """Show per ledger the priced lines, with supply, SRM and stock in a details expander."""
     lines = lines_frame(result)
+    main_columns = list(MAIN_COLUMNS)
+    if (lines["SUO £"] != 0).any():
+        main_columns.append("SUO £")
     for ledger, title in LEDGER_TITLES.items():
-        ledger_lines = lines[lines["ledger"] == ledger.value].drop(columns="ledger")
+        ledger_lines = lines[lines["ledger"] == ledger.value]
         if ledger_lines.empty:
             continue
         st.subheader(f"{title} units")
-        st.dataframe(ledger_lines, hide_index=True, column_config=_MONEY_COLUMNS)
+        st.dataframe(
+            ledger_lines[main_columns],
+            hide_index=True,
+            width="stretch",
+            column_config=_MAIN_COLUMN_CONFIG,
+        )
+        with st.expander(f"{title} details: supply habitat, SRM, stock drawn, paired parts"):
+            st.dataframe(
+                ledger_lines[DETAIL_COLUMNS],
+                hide_index=True,
+                width="stretch",
+                column_config=_DETAIL_COLUMN_CONFIG,
+            )
     if not lines.empty:
         st.subheader("By bank")
-        st.dataframe(banks_frame(result), hide_index=True, column_config=_MONEY_COLUMNS)
+        st.dataframe(
+            banks_frame(result), hide_index=True, width="stretch", column_config=_MONEY_COLUMNS
+        )
 
 
 def show_exceptions(result: dict) -> None:
     """Show warnings, manually priced lines and the rows the optimiser could not meet."""
     for warning in result.get("warnings", []):
-        st.warning(warning)
+        st.warning(sentence(warning))
     if result.get("manual_lines"):
         st.subheader("Manually priced lines")
-        st.dataframe(pd.DataFrame(result["manual_lines"]), hide_index=True)
+        st.dataframe(pd.DataFrame(result["manual_lines"]), hide_index=True, width="stretch")
     if result.get("blocked"):
         st.subheader("Rows needing manual review")
         blocked = pd.DataFrame(result["blocked"])[
             ["row_id", "demand_habitat", "units", "code", "reason"]
         ]
-        st.dataframe(blocked, hide_index=True)
+        st.dataframe(blocked, hide_index=True, width="stretch")
 
 
 def client_table(result: dict) -> pd.DataFrame:
@@ -183,7 +231,7 @@ def client_table(result: dict) -> pd.DataFrame:
 def show_downloads(result: dict, name: str) -> None:
     client = client_table(result)
     with st.expander("Client-ready quote (unit prices to the nearest £50, costs to whole pounds)"):
-        st.dataframe(client, hide_index=True)
+        st.dataframe(client, hide_index=True, width="stretch", column_config=_CLIENT_COLUMN_CONFIG)
     columns = st.columns(3)
     columns[0].download_button(
         "Quote CSV",

@@ -15,6 +15,7 @@ from bng_optimiser.domain.reference import CONTRACT_SIZES
 from bng_optimiser.domain.request import QuoteRequest
 from bng_optimiser.ui import demand, job_status
 from bng_optimiser.ui.client import BackendError
+from bng_optimiser.ui.display import counted, sentence
 from bng_optimiser.ui.results import show_result
 from bng_optimiser.ui.site_map import show_site_map
 from bng_optimiser.ui.state import (
@@ -85,18 +86,20 @@ def _show_metric_import() -> None:
         return
     if "error" in imported:
         st.error(f"The workbook could not be read: {imported['error']}")
+        # The API's problem list starts with the message the line above already shows.
         for problem in imported.get("problems", []):
-            st.markdown(f"- {problem}")
+            if problem != imported["error"]:
+                st.markdown(f"- {problem}")
         return
     rows = len(imported["demand"])
     st.success(
-        f"{imported['file']}: {rows} demand row{'s' if rows != 1 else ''} and "
+        f"{imported['file']}: {counted(rows, 'demand row')} and "
         f"{imported.get('suo_surplus_units', 0.0):.4f} units of SUO-eligible surplus."
     )
     if not rows:
         st.info("Nothing to buy: the on-site surplus covers every deficit and the net gain.")
     for warning in imported.get("warnings", []):
-        st.warning(warning)
+        st.warning(sentence(warning))
     with st.expander("Offset log: on-site surplus used before buying"):
         offsets = pd.DataFrame(imported.get("offsets", []))
         if offsets.empty:
@@ -161,6 +164,25 @@ def _demand_editor(catalogue) -> pd.DataFrame:
                 format="%.4f",
             ),
         },
+    )
+
+
+def _demand_summary(catalogue, rows: list[dict], row_problems: list[str]) -> str:
+    """Return the caption under the demand table: units, incomplete rows, contract size.
+
+    A data editor inside a form sends its edits to the script only when a form button is
+    pressed. The caption therefore states that it describes the table as of that press.
+    """
+    counted_units, size = demand.implied_contract_size(catalogue, rows)
+    summary = (
+        f"As of the last update: total demand {demand.total_units(rows):.4f} units over "
+        f"{counted(len(rows), 'row')}"
+    )
+    if row_problems:
+        summary += f" ({counted(len(row_problems), 'incomplete row')} not counted)"
+    return (
+        f"{summary}; {counted_units:.4f} units count towards the contract size, which makes "
+        f"it **{size}**. Press **Update total** after editing the table."
     )
 
 
@@ -341,11 +363,15 @@ def quote_page() -> None:
         lpa_code, nca_number, waterbody = _site_inputs(geography)
         st.subheader("Demand")
         edited = _demand_editor(catalogue)
-        button_columns = st.columns(3)
+        button_columns = st.columns(len(NET_GAIN_BUTTONS) + 1)
         added = [
             (label, button_columns[i].form_submit_button(text, key=key))
             for i, (key, text, label) in enumerate(NET_GAIN_BUTTONS)
         ]
+        # Submitting the form is the only way the script receives the edited table.
+        button_columns[-1].form_submit_button("Update total", key="update_demand_total")
+        rows, row_problems = demand.rows_from_frame(edited)
+        st.caption(_demand_summary(catalogue, rows, row_problems))
         st.subheader("Options")
         options = _option_inputs(promoters)
         submitted = st.form_submit_button(
@@ -360,12 +386,6 @@ def quote_page() -> None:
             _replace_demand(demand.append_row(edited, demand.habitat_choice(catalogue, label)))
             st.rerun()
 
-    rows, row_problems = demand.rows_from_frame(edited)
-    counted, size = demand.implied_contract_size(catalogue, rows)
-    st.caption(
-        f"Total demand {demand.total_units(rows):.4f} units over {len(rows)} rows; "
-        f"{counted:.4f} units count towards the contract size, which makes it **{size}**."
-    )
     _show_neighbours(geography, lpa_code, nca_number)
 
     if submitted and not running:
