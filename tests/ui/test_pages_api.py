@@ -7,7 +7,10 @@ worked out by hand.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -97,15 +100,16 @@ def test_unknown_waterbody_is_rejected_before_queueing(connected) -> None:
     assert "GB000NOWHERE" in message
 
 
-def _saved_quote(api_url: str, client_name: str) -> str:
+def _saved_quote(api_url: str, client_name: str | None) -> str:
     """Quote the tiny demand through the API and return the saved quote's reference."""
     with httpx.Client(base_url=api_url, timeout=30) as http:
         body = {
             "lpa_code": banks.SITE_LPA,
             "nca_number": banks.SITE_NCA,
             "demand": banks.DEMAND,
-            "client_name": client_name,
         }
+        if client_name is not None:
+            body["client_name"] = client_name
         submitted = http.post("/jobs", json=body).json()
         if submitted["status"] == "finished":
             return submitted["reference"]
@@ -119,17 +123,21 @@ def test_history_lists_opens_and_accepts(connected, workers, tiny_banks_imported
     at.text_input(key="history_reference").set_value(reference)
     next(b for b in at.button if b.label == "Search").click().run()
 
-    assert any("1 quote match" in text for text in texts(at.caption))
-    listed = next(frame.value for frame in at.dataframe if "reference" in frame.value.columns)
-    assert listed["reference"].tolist() == [reference]
-    assert listed["client_name"].tolist() == ["History Test Client"]
+    assert any("1 quote matches" in text for text in texts(at.caption))
+    listed = next(frame.value for frame in at.dataframe if "Reference" in frame.value.columns)
+    assert listed["Reference"].tolist() == [reference]
+    assert listed["Client"].tolist() == ["History Test Client"]
 
     at.selectbox(key="history_open").set_value(reference).run()
     assert f"Quote {reference}" in texts(at.subheader)
     assert {metric.label: metric.value for metric in at.metric}["Total"] == "£1,100.00"
+    assert any("status: quoted" in text for text in texts(at.caption))
 
     at.button(key=f"accept_{reference}").click().run()
     assert any(f"Quote {reference} accepted" in text for text in texts(at.success))
+    # The caption is read again after the accept, so it shows the new status.
+    assert any("status: accepted" in text for text in texts(at.caption))
+    assert not any("status: quoted" in text for text in texts(at.caption))
     holds = next(frame.value for frame in at.dataframe if "stock_id" in frame.value.columns)
     # Local tier draws 1 stock unit per unit of demand: 0.5 and 0.2.
     assert dict(zip(holds["stock_id"], holds["units"], strict=True)) == {
@@ -139,6 +147,57 @@ def test_history_lists_opens_and_accepts(connected, workers, tiny_banks_imported
 
     at.button(key=f"accept_{reference}").click().run()
     assert any("was not accepted" in text for text in texts(at.error))
+
+
+def test_history_table_labels_and_cells(connected, workers, tiny_banks_imported) -> None:
+    workers.start(1)
+    reference = _saved_quote(connected, None)
+    saved = httpx.get(f"{connected}/quotes/{reference}", timeout=10).json()
+    at = new_app(page="views/history.py")
+    at.text_input(key="history_reference").set_value(reference)
+    next(b for b in at.button if b.label == "Search").click().run()
+
+    listed = next(frame.value for frame in at.dataframe if "Reference" in frame.value.columns)
+    assert list(listed.columns) == [
+        "Reference", "Created", "Client", "Status", "LPA", "NCA", "Total £", "Accepted",
+        "Reference data",
+    ]  # fmt: skip
+    row = listed.iloc[0]
+    assert row["Client"] == ""
+    assert row["Accepted"] == ""
+    assert row["LPA"] == banks.SITE_LPA
+    # UK time to the minute: day without a leading zero, short month, year, hours and minutes.
+    created = datetime.fromisoformat(saved["created_at"]).astimezone(ZoneInfo("Europe/London"))
+    assert row["Created"] == f"{created.day} {created:%b %Y %H:%M}"
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}", row["Created"])
+    assert "None" not in listed.astype(str).to_numpy().tolist()
+    assert at.date_input(key="history_from").proto.format == "DD/MM/YYYY"
+
+
+def test_history_opens_typed_reference(connected, workers, tiny_banks_imported) -> None:
+    workers.start(1)
+    older = _saved_quote(connected, "Typed Reference Client")
+    # A search for another client leaves the older quote off the page's list.
+    at = new_app(page="views/history.py")
+    at.text_input(key="history_client").set_value("nobody by this name")
+    next(b for b in at.button if b.label == "Search").click().run()
+    assert older not in at.selectbox(key="history_open").options
+
+    at.text_input(key="history_open_reference").set_value(older.lower()).run()
+
+    assert f"Quote {older}" in texts(at.subheader)
+    assert any("client: Typed Reference Client" in text for text in texts(at.caption))
+
+
+def test_metric_error_shown_once(connected) -> None:
+    at = new_app()
+    at.file_uploader(key="metric_upload").upload("demand.xlsx", b"habitat,units\nx,1\n").run()
+
+    error = at.session_state["metric_import"]["error"]
+    assert [text for text in texts(at.error) if error in text] == [
+        f"The workbook could not be read: {error}"
+    ]
+    assert not any(error in text for text in texts(at.markdown))
 
 
 def test_history_requote_starts_job(connected, workers, tiny_banks_imported) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from bng_optimiser.ui import job_status
 from bng_optimiser.ui.client import BackendError
+from bng_optimiser.ui.display import counted, uk_timestamp
 from bng_optimiser.ui.results import show_result
 from bng_optimiser.ui.state import choose_backend
 
@@ -16,13 +17,29 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 STATUSES = ["", "quoted", "manual_review", "accepted"]
+# Column labels of the quote list, in the order shown; fields not named here are left out.
+QUOTE_COLUMNS = {
+    "reference": "Reference",
+    "created_at": "Created",
+    "client_name": "Client",
+    "status": "Status",
+    "lpa_code": "LPA",
+    "nca_number": "NCA",
+    "total": "Total £",
+    "accepted_at": "Accepted",
+    "reference_version": "Reference data",
+}
+TIMESTAMP_FIELDS = ("created_at", "accepted_at")
+UK_DATE_FORMAT = "DD/MM/YYYY"
 
 
 def _filters() -> dict:
     with st.form("history_filters", enter_to_submit=True):
         columns = st.columns(4)
-        date_from = columns[0].date_input("From", value=None, key="history_from")
-        date_to = columns[1].date_input("To", value=None, key="history_to")
+        date_from = columns[0].date_input(
+            "From", value=None, key="history_from", format=UK_DATE_FORMAT
+        )
+        date_to = columns[1].date_input("To", value=None, key="history_to", format=UK_DATE_FORMAT)
         client = columns[2].text_input("Client contains", key="history_client")
         reference = columns[3].text_input("Reference", key="history_reference")
         columns = st.columns(4)
@@ -46,6 +63,22 @@ def _filters() -> dict:
     }
 
 
+def quotes_frame(items: list[dict]) -> pd.DataFrame:
+    """Return the quote list with readable labels, UK times and blank cells for missing values."""
+    records = []
+    for item in items:
+        record = {}
+        for field, label in QUOTE_COLUMNS.items():
+            value = item.get(field)
+            if field in TIMESTAMP_FIELDS:
+                value = uk_timestamp(value)
+            elif value is None:
+                value = ""
+            record[label] = value
+        records.append(record)
+    return pd.DataFrame.from_records(records, columns=list(QUOTE_COLUMNS.values()))
+
+
 def _quote_table(client, filters: dict) -> list[str]:
     """Show one page of saved quotes; returns their references."""
     try:
@@ -58,12 +91,15 @@ def _quote_table(client, filters: dict) -> list[str]:
     items = found.get("items", []) if isinstance(found, dict) else found
     total = found.get("total", len(items)) if isinstance(found, dict) else len(items)
     pages = max(1, -(-total // PAGE_SIZE))
-    st.caption(
-        f"{total} quote{'s' if total != 1 else ''} match; page {filters['page']} of {pages}."
-    )
+    verb = "matches" if total == 1 else "match"
+    st.caption(f"{counted(total, 'quote')} {verb}; page {filters['page']} of {pages}.")
     if items:
-        total_column = st.column_config.NumberColumn("total £", format="£%,.2f")
-        st.dataframe(pd.DataFrame(items), hide_index=True, column_config={"total": total_column})
+        st.dataframe(
+            quotes_frame(items),
+            hide_index=True,
+            width="stretch",
+            column_config={"Total £": st.column_config.NumberColumn(format="£%,.2f")},
+        )
     try:
         csv_bytes = client.quotes_csv(**filters)
     except BackendError as error:
@@ -79,6 +115,18 @@ def _quote_table(client, filters: dict) -> list[str]:
     return [item["reference"] for item in items if "reference" in item]
 
 
+def _quote_facts(saved: dict) -> str:
+    """Return the caption line of a saved quote: client, when it was made, status, data version."""
+    facts = {
+        "client": saved.get("client_name"),
+        "created": uk_timestamp(saved.get("created_at")),
+        "status": saved.get("status"),
+        "accepted": uk_timestamp(saved.get("accepted_at")),
+        "reference data version": saved.get("reference_version"),
+    }
+    return "; ".join(f"{name}: {value}" for name, value in facts.items() if value)
+
+
 def _quote_detail(client, reference: str) -> None:
     try:
         saved = client.quote(reference)
@@ -86,13 +134,8 @@ def _quote_detail(client, reference: str) -> None:
         st.error(f"Quote {reference} could not be read: {error.message}")
         return
     st.subheader(f"Quote {reference}")
-    facts = {
-        key: saved[key]
-        for key in ("client_name", "created_at", "status", "reference_version")
-        if saved.get(key)
-    }
-    if facts:
-        st.caption("; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in facts.items()))
+    # Filled after the buttons, so that an accept in this run shows the new status.
+    facts_line = st.empty()
 
     columns = st.columns(2)
     if columns[0].button("Requote on current reference data", key=f"requote_{reference}"):
@@ -113,10 +156,19 @@ def _quote_detail(client, reference: str) -> None:
             for problem in error.problems[1:]:
                 st.markdown(f"- {problem}")
         else:
+            logger.info("quote %s accepted from the history page", reference)
             holds = accepted.get("holds", accepted) if isinstance(accepted, dict) else accepted
             st.success(f"Quote {reference} accepted; its stock is held.")
             if isinstance(holds, list) and holds:
                 st.dataframe(pd.DataFrame(holds), hide_index=True)
+            try:
+                saved = client.quote(reference)
+            except BackendError as error:
+                st.warning(f"Quote {reference} could not be read again: {error.message}")
+
+    facts = _quote_facts(saved)
+    if facts:
+        facts_line.caption(facts)
 
     result = saved.get("result")
     if result:
@@ -134,12 +186,20 @@ def history_page() -> None:
         st.stop()
     filters = _filters()
     references = _quote_table(choice.backend, filters)
-    chosen = st.selectbox(
-        "Open a quote",
+    columns = st.columns(2)
+    listed = columns[0].selectbox(
+        "Open a quote from this page",
         [""] + references,
         format_func=lambda r: r or "Choose a reference",
         key="history_open",
     )
+    typed = columns[1].text_input(
+        "Or open any quote by reference",
+        key="history_open_reference",
+        placeholder="BNG-A-00042",
+        help="A typed reference takes precedence over the choice on the left.",
+    )
+    chosen = typed.strip().upper() or listed
     if chosen:
         _quote_detail(choice.backend, chosen)
 
