@@ -174,6 +174,8 @@ def test_quote_in_browser_while_typing(stack: Stack, page: Page) -> None:
 
     progress = page.get_by_text("Queued: waiting for a free worker")
     expect(progress).to_be_visible()
+    # The submit sent the edited table, so the caption counts the one row typed into the grid.
+    expect(page.get_by_text("total demand 0.5000 units over 1 row;")).to_be_visible()
     expect(page.get_by_role("button", name="Get quote")).to_be_disabled()
 
     # Type one key every 0.4 s across several one-second polls of the job.
