@@ -19,6 +19,9 @@ from tests.api.stack import ADMIN_TOKEN, wait_for_job
 from tests.ui import banks
 from tests.ui.helpers import fill_quote_form, new_app, run_until, submit_button, texts
 
+# A UK timestamp to the minute, such as "4 Dec 2026 21:05".
+TIMESTAMP_PATTERN = r"\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}"
+
 
 @pytest.fixture(scope="module")
 def tiny_banks_imported(api) -> str:
@@ -135,15 +138,18 @@ def test_history_lists_opens_and_accepts(connected, workers, tiny_banks_imported
 
     at.button(key=f"accept_{reference}").click().run()
     assert any(f"Quote {reference} accepted" in text for text in texts(at.success))
-    # The caption is read again after the accept, so it shows the new status.
+    # The page reruns after the accept, so the caption and the list show the new status.
     assert any("status: accepted" in text for text in texts(at.caption))
     assert not any("status: quoted" in text for text in texts(at.caption))
-    holds = next(frame.value for frame in at.dataframe if "stock_id" in frame.value.columns)
+    listed = next(frame.value for frame in at.dataframe if "Reference" in frame.value.columns)
+    assert listed["Status"].tolist() == ["accepted"]
+    holds = next(frame.value for frame in at.dataframe if "Stock" in frame.value.columns)
     # Local tier draws 1 stock unit per unit of demand: 0.5 and 0.2.
-    assert dict(zip(holds["stock_id"], holds["units"], strict=True)) == {
+    assert dict(zip(holds["Stock"], holds["Units held"], strict=True)) == {
         "BNK-T1-S1": 0.5,
         "BNK-T1-S2": 0.2,
     }
+    assert all(re.fullmatch(TIMESTAMP_PATTERN, text) for text in holds["Held until"])
 
     at.button(key=f"accept_{reference}").click().run()
     assert any("was not accepted" in text for text in texts(at.error))
@@ -169,7 +175,7 @@ def test_history_table_labels_and_cells(connected, workers, tiny_banks_imported)
     # UK time to the minute: day without a leading zero, short month, year, hours and minutes.
     created = datetime.fromisoformat(saved["created_at"]).astimezone(ZoneInfo("Europe/London"))
     assert row["Created"] == f"{created.day} {created:%b %Y %H:%M}"
-    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}", row["Created"])
+    assert re.fullmatch(TIMESTAMP_PATTERN, row["Created"])
     assert "None" not in listed.astype(str).to_numpy().tolist()
     assert at.date_input(key="history_from").proto.format == "DD/MM/YYYY"
 

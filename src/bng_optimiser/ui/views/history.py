@@ -31,6 +31,8 @@ QUOTE_COLUMNS = {
 }
 TIMESTAMP_FIELDS = ("created_at", "accepted_at")
 UK_DATE_FORMAT = "DD/MM/YYYY"
+# Session key of an accept to report after the rerun that refreshes the page.
+ACCEPTED_KEY = "history_accepted"
 
 
 def _filters() -> dict:
@@ -127,6 +129,52 @@ def _quote_facts(saved: dict) -> str:
     return "; ".join(f"{name}: {value}" for name, value in facts.items() if value)
 
 
+def holds_frame(holds: list[dict]) -> pd.DataFrame:
+    """Return the stock holds of an accepted quote with readable labels and UK expiry times."""
+    return pd.DataFrame.from_records(
+        [
+            {
+                "Stock": hold.get("stock_id", ""),
+                "Units held": hold.get("units"),
+                "Held until": uk_timestamp(hold.get("expires_at")),
+            }
+            for hold in holds
+        ],
+        columns=["Stock", "Units held", "Held until"],
+    )
+
+
+def _accept(client, reference: str) -> None:
+    """Accept the quote, then rerun the page so the list and the caption show its new status."""
+    try:
+        accepted = client.accept_quote(reference)
+    except BackendError as error:
+        st.error(f"Quote {reference} was not accepted: {error.message}")
+        for problem in error.problems[1:]:
+            st.markdown(f"- {problem}")
+        return
+    logger.info("quote %s accepted from the history page", reference)
+    holds = accepted.get("holds", []) if isinstance(accepted, dict) else accepted
+    st.session_state[ACCEPTED_KEY] = {"reference": reference, "holds": holds}
+    st.rerun()
+
+
+def _show_acceptance(reference: str) -> None:
+    """Show, once, the holds of an accept made in the run before this one."""
+    accepted = st.session_state.get(ACCEPTED_KEY)
+    if not accepted or accepted["reference"] != reference:
+        return
+    del st.session_state[ACCEPTED_KEY]
+    st.success(f"Quote {reference} accepted; its stock is held.")
+    if isinstance(accepted["holds"], list) and accepted["holds"]:
+        st.dataframe(
+            holds_frame(accepted["holds"]),
+            hide_index=True,
+            width="stretch",
+            column_config={"Units held": st.column_config.NumberColumn(format="%.4f")},
+        )
+
+
 def _quote_detail(client, reference: str) -> None:
     try:
         saved = client.quote(reference)
@@ -134,8 +182,9 @@ def _quote_detail(client, reference: str) -> None:
         st.error(f"Quote {reference} could not be read: {error.message}")
         return
     st.subheader(f"Quote {reference}")
-    # Filled after the buttons, so that an accept in this run shows the new status.
-    facts_line = st.empty()
+    facts = _quote_facts(saved)
+    if facts:
+        st.caption(facts)
 
     columns = st.columns(2)
     if columns[0].button("Requote on current reference data", key=f"requote_{reference}"):
@@ -149,26 +198,8 @@ def _quote_detail(client, reference: str) -> None:
             st.success("Requote submitted; its progress and result are on the Quote page.")
             st.page_link("views/quote.py", label="Go to the Quote page")
     if columns[1].button("Accept and hold the stock", key=f"accept_{reference}"):
-        try:
-            accepted = client.accept_quote(reference)
-        except BackendError as error:
-            st.error(f"Quote {reference} was not accepted: {error.message}")
-            for problem in error.problems[1:]:
-                st.markdown(f"- {problem}")
-        else:
-            logger.info("quote %s accepted from the history page", reference)
-            holds = accepted.get("holds", accepted) if isinstance(accepted, dict) else accepted
-            st.success(f"Quote {reference} accepted; its stock is held.")
-            if isinstance(holds, list) and holds:
-                st.dataframe(pd.DataFrame(holds), hide_index=True)
-            try:
-                saved = client.quote(reference)
-            except BackendError as error:
-                st.warning(f"Quote {reference} could not be read again: {error.message}")
-
-    facts = _quote_facts(saved)
-    if facts:
-        facts_line.caption(facts)
+        _accept(client, reference)
+    _show_acceptance(reference)
 
     result = saved.get("result")
     if result:
