@@ -30,6 +30,8 @@ QUOTE_COLUMNS = {
     "reference_version": "Reference data",
 }
 TIMESTAMP_FIELDS = ("created_at", "accepted_at")
+# Wide enough for "30 Sep 2026 21:05" in the table's font.
+TIMESTAMP_WIDTH_PIXELS = 130
 UK_DATE_FORMAT = "DD/MM/YYYY"
 # Session key of an accept to report after the rerun that refreshes the page.
 ACCEPTED_KEY = "history_accepted"
@@ -100,7 +102,11 @@ def _quote_table(client, filters: dict) -> list[str]:
             quotes_frame(items),
             hide_index=True,
             width="stretch",
-            column_config={"Total £": st.column_config.NumberColumn(format="£%,.2f")},
+            column_config={
+                "Total £": st.column_config.NumberColumn(format="£%,.2f"),
+                "Created": st.column_config.TextColumn(width=TIMESTAMP_WIDTH_PIXELS),
+                "Accepted": st.column_config.TextColumn(width=TIMESTAMP_WIDTH_PIXELS),
+            },
         )
     try:
         csv_bytes = client.quotes_csv(**filters)
