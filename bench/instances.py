@@ -166,7 +166,7 @@ def build_instance(size: str, seed: int | None = None) -> Instance:
     return Instance(size, reference, request)
 
 
-def build_tight_instance(row_count: int, seed: int = TIGHT_SEED) -> Instance:
+def build_tight_instance(row_count: int, seed: int | str = TIGHT_SEED) -> Instance:
     """Build a tight-stock instance: `row_count` rows on the sample banks, held units held.
 
     Rows name habitats that the sample banks stock, so most rows have legal options, but

@@ -315,6 +315,10 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
         return Allocation(SolveStatus.OPTIMAL)
     zeros_banks = np.zeros(bank_count)
     zeros_options = np.zeros(option_count)
+    # HiGHS presolve runs again for each goal and costs more than it saves once stock is
+    # short: the goals of the 30-row tight benchmark (10,318 options) took 9 s without it
+    # and 14 s with it, for the same allocation.
+    model.highs.setOptionValue("presolve", "off")
 
     # 1. Minimum total cost in GBP.
     cost_goal = np.concatenate([model.cost, zeros_banks])
