@@ -35,6 +35,11 @@ logger = logging.getLogger(__name__)
 INTEGER_SLACK = 0.5
 # Relative slack when fixing a real-valued optimum, far below any price or stock difference.
 REAL_SLACK = 1e-9
+# HiGHS presolve runs again for each goal. It solves the benchmark sizes' models (at most 103
+# options) almost outright, but on short stock it costs more than it saves: the goals of the
+# tight benchmark (10,318 options) take 9 s without it and 14 s with it, for the same allocation.
+# The threshold lies between the two, it is not tuned finely.
+PRESOLVE_OFF_FROM_OPTIONS = 1_000
 
 
 class SolveStatus(StrEnum):
@@ -315,10 +320,8 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
         return Allocation(SolveStatus.OPTIMAL)
     zeros_banks = np.zeros(bank_count)
     zeros_options = np.zeros(option_count)
-    # HiGHS presolve runs again for each goal and costs more than it saves once stock is
-    # short: the goals of the 30-row tight benchmark (10,318 options) took 9 s without it
-    # and 14 s with it, for the same allocation.
-    model.highs.setOptionValue("presolve", "off")
+    if option_count >= PRESOLVE_OFF_FROM_OPTIONS:
+        model.highs.setOptionValue("presolve", "off")
 
     # 1. Minimum total cost in GBP.
     cost_goal = np.concatenate([model.cost, zeros_banks])
