@@ -36,9 +36,9 @@ INTEGER_SLACK = 0.5
 # Relative slack when fixing a real-valued optimum, far below any price or stock difference.
 REAL_SLACK = 1e-9
 # HiGHS presolve runs again for each goal. It solves the benchmark sizes' models (at most 103
-# options) almost outright, but on short stock it costs more than it saves: the goals of the
-# tight benchmark (10,318 options) take 9 s without it and 14 s with it, for the same allocation.
-# The threshold lies between the two, it is not tuned finely.
+# options) almost outright. On short stock it costs more than it saves: the tight benchmark
+# quote, whose goals see 10,318 options, takes 9 s without it and 14 s with it. The threshold
+# lies between the two and is not tuned finely.
 PRESOLVE_OFF_FROM_OPTIONS = 1_000
 
 
