@@ -142,3 +142,49 @@ def test_import_lists_every_bad_row(client: httpx.Client) -> None:
     assert any("E99999999" in p for p in problems)
     assert any("999" in p and "E99999999" not in p for p in problems)
     assert client.get("/reference/version").json()["version"] == version_before
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b"hello", "text/plain"),
+        (b'{"a":1}', "application/x-www-form-urlencoded"),
+    ],
+    ids=["text", "form"],
+)
+def test_non_json_body_is_422(
+    client: httpx.Client, content: bytes, content_type: str
+) -> None:
+    response = client.post("/jobs", content=content, headers={"content-type": content_type})
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["body"]
+    # The raw bytes cannot go in a JSON reply, so they are left out.
+    assert "input" not in problem
+    assert_healthy(client)
+
+
+ROW = '{"habitat": "Grassland - Other neutral grassland", "units": %s}'
+
+
+@pytest.mark.parametrize(
+    ("body", "location"),
+    [
+        ('{"lpa_code": "E60000016", "demand": [%s]}' % (ROW % "Infinity"), ["demand", 0, "units"]),
+        ('{"lpa_code": "E60000016", "demand": [%s]}' % (ROW % "NaN"), ["demand", 0, "units"]),
+        (
+            '{"lpa_code": "E60000016", "demand": [%s], "suo_surplus_units": NaN}' % (ROW % "1"),
+            ["suo_surplus_units"],
+        ),
+    ],
+    ids=["infinite-units", "nan-units", "nan-surplus"],
+)
+def test_non_finite_number_is_422(
+    client: httpx.Client, body: str, location: list[object]
+) -> None:
+    # Python's JSON parser accepts Infinity and NaN, which a strict JSON reply cannot hold.
+    response = client.post("/jobs", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    locations = [problem["loc"] for problem in response.json()["detail"]]
+    assert ["body", *location] in locations
+    assert_healthy(client)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 import psycopg
 from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -43,11 +45,27 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
             "msg": item.get("msg", ""),
             "type": item.get("type", ""),
         }
-        value = item.get("input")
-        if value is not None and len(repr(value)) <= MAX_ECHOED_INPUT_CHARS:
-            entry["input"] = value
+        echoed = _echoable(item.get("input"))
+        if echoed is not None:
+            entry["input"] = echoed
         items.append(entry)
     return _error(status.HTTP_422_UNPROCESSABLE_CONTENT, items)
+
+
+def _echoable(value: Any) -> Any:
+    """Return `value` as JSON-ready data if it is short and strict JSON can hold it, else None.
+
+    A body that is not JSON arrives as bytes, and a JSON body may hold Infinity or NaN; neither
+    can go back in a strict JSON reply, so such input is left out rather than failing with 500.
+    """
+    if value is None or len(repr(value)) > MAX_ECHOED_INPUT_CHARS or isinstance(value, bytes):
+        return None
+    try:
+        encoded = jsonable_encoder(value)
+        json.dumps(encoded, allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+    return encoded
 
 
 async def _unknown_names(request: Request, error: Exception) -> JSONResponse:
