@@ -190,6 +190,18 @@ def test_unknown_promoter_is_422(client: httpx.Client) -> None:
     assert "Nobody plc" in problem["msg"]
 
 
+def test_promoter_with_discount_is_422(client: httpx.Client) -> None:
+    body = quote_body(
+        "Both terms Ltd",
+        promoter="Anyone plc",
+        promoter_discount={"type": "percentage", "value": 5},
+    )
+    response = client.post("/jobs", json=body)
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert "give either promoter or promoter_discount, not both" in problem["msg"]
+
+
 def test_purge_then_resubmit_requeues(client: httpx.Client, workers: Workers) -> None:
     workers.start(1)
     body = quote_body("Purge Ltd")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from bng_optimiser.domain.request import QuoteRequest
 from bng_optimiser.domain.result import QuoteResult
@@ -17,6 +17,13 @@ class JobCreate(QuoteRequest):
     promoter: str | None = Field(
         default=None, max_length=200, description="Promoter name; replaces promoter_discount"
     )
+
+    @model_validator(mode="after")
+    def _promoter_or_discount(self) -> JobCreate:
+        # The promoter's terms replace any discount given, so sending both loses one silently.
+        if self.promoter is not None and "promoter_discount" in self.model_fields_set:
+            raise ValueError("give either promoter or promoter_discount, not both")
+        return self
 
     def quote_request(self) -> QuoteRequest:
         return QuoteRequest.model_validate(self.model_dump(exclude={"client_name", "promoter"}))
