@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import psycopg
@@ -28,15 +29,28 @@ from bng_optimiser.db.session import make_engine, make_session_factory, session_
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
-REDIS_HOST = "127.0.0.1"
-REDIS_PORT = 6379
-# Redis database reserved for these tests, flushed before each test; development stacks use
-# other numbers, so a test run never wipes them.
-TEST_REDIS_DB = 12
+# Redis database of these tests, flushed before each test. Set TEST_REDIS_URL to another
+# database or server, so that a run never wipes a development stack's queue. The UI and browser
+# tests use the databases 2 and 3 above it.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
+# Prefix of the PostgreSQL databases that each test session creates and drops.
+TEST_DATABASE_PREFIX = os.environ.get("TEST_DATABASE_PREFIX", "bng_h5_test_")
 ADMIN_TOKEN = "test-admin-token"
 # Polling limits for subprocess start-up and job completion on a loaded 2-core machine.
 START_TIMEOUT_SECONDS = 60.0
 JOB_TIMEOUT_SECONDS = 90.0
+
+
+def redis_url_above(offset: int = 0) -> str:
+    """Return TEST_REDIS_URL with its database number raised by `offset` (at most 15)."""
+    parts = urlsplit(TEST_REDIS_URL)
+    base = int(parts.path.lstrip("/") or 0)
+    database = base + offset
+    if database > 15:
+        raise ValueError(
+            f"TEST_REDIS_URL database {base} + {offset} is above 15; use database 13 or lower"
+        )
+    return urlunsplit(parts._replace(path=f"/{database}"))
 
 
 def free_port() -> int:
@@ -59,7 +73,7 @@ def wait_until(condition: Callable[[], object], timeout: float, what: str) -> ob
 
 def create_database() -> str:
     """Create, migrate and seed a new database; return its SQLAlchemy URL."""
-    name = f"bng_h5_test_{uuid.uuid4().hex[:10]}"
+    name = f"{TEST_DATABASE_PREFIX}{uuid.uuid4().hex[:10]}"
     with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
@@ -213,7 +227,7 @@ def queue_name() -> str:
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    return f"redis://{REDIS_HOST}:{REDIS_PORT}/{TEST_REDIS_DB}"
+    return redis_url_above()
 
 
 @pytest.fixture(scope="session")

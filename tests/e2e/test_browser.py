@@ -26,6 +26,7 @@ from tests.api.stack import (
     create_database,
     drop_database,
     free_port,
+    redis_url_above,
     service_env,
     start_process,
     stop_process,
@@ -45,8 +46,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Redis database of the browser test; the API and UI tests use 5 and 7.
-E2E_REDIS_DB = 8
+# The browser test's Redis database is this many above TEST_REDIS_URL's (the API tests' one).
+E2E_REDIS_DB_OFFSET = 3
 # Playwright waits up to this long for an element, in milliseconds.
 WAIT_MS = 60_000
 CLIENT_NAME = "Acme Homes Ltd"
@@ -59,11 +60,10 @@ class Stack:
 
     def __init__(self, tmp_path: Path) -> None:
         self.database_url = create_database()
-        redis_url = f"redis://127.0.0.1:6379/{E2E_REDIS_DB}"
-        self.env = service_env(self.database_url, redis_url, f"quotes-e2e-{free_port()}")
-        subprocess.run(
-            ["redis-cli", "-n", str(E2E_REDIS_DB), "flushdb"], check=True, capture_output=True
-        )
+        self.redis_url = redis_url_above(E2E_REDIS_DB_OFFSET)
+        self.env = service_env(self.database_url, self.redis_url, f"quotes-e2e-{free_port()}")
+        flush = ["redis-cli", "-u", self.redis_url, "flushdb"]
+        subprocess.run(flush, check=True, capture_output=True)
         self.api = ApiServer(self.env, tmp_path / "api.log")
         self.workers = Workers(self.env, tmp_path)
         self.ui_port = free_port()
@@ -99,9 +99,8 @@ class Stack:
         self.workers.stop_all()
         self.api.stop()
         drop_database(self.database_url)
-        subprocess.run(
-            ["redis-cli", "-n", str(E2E_REDIS_DB), "flushdb"], check=True, capture_output=True
-        )
+        flush = ["redis-cli", "-u", self.redis_url, "flushdb"]
+        subprocess.run(flush, check=True, capture_output=True)
 
 
 @pytest.fixture

@@ -19,20 +19,20 @@ from bng_optimiser.settings import get_settings
 from bng_optimiser.ui.standalone import LocalBackend
 from tests.api.stack import (  # noqa: F401
     ADMIN_TOKEN,
-    TEST_REDIS_DB,
     api,
     create_database,
     drop_database,
     queue_name,
     redis,
+    redis_url_above,
     stack_env,
     workers,
 )
 from tests.ui.banks import write_bank_folder
 from tests.ui.helpers import JOB_WAIT_SECONDS
 
-# Redis database of the UI tests; the API tests use TEST_REDIS_DB.
-UI_REDIS_DB = TEST_REDIS_DB + 2
+# The UI tests' Redis database is this many above TEST_REDIS_URL's, which the API tests use.
+UI_REDIS_DB_OFFSET = 2
 
 
 class GatedSource:
@@ -63,7 +63,7 @@ def database_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    url = f"redis://127.0.0.1:6379/{UI_REDIS_DB}"
+    url = redis_url_above(UI_REDIS_DB_OFFSET)
     yield url
     # Leave no queued jobs or cached quotes behind in the UI tests' database.
     connection = Redis.from_url(url)
