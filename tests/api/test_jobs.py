@@ -9,6 +9,7 @@ from redis import Redis
 from rq import Queue
 from rq.registry import FinishedJobRegistry
 
+from bng_optimiser.jobs.stopping import request_stop
 from tests.api.samples import NEUTRAL_GRASSLAND, quote_body, sample_price
 from tests.api.stack import ADMIN_TOKEN, Workers, wait_for_job
 
@@ -162,6 +163,21 @@ def test_cancel_queued_job(client: httpx.Client, redis: Redis, queue_name: str) 
     assert resubmitted.status_code == 202
     assert resubmitted.json()["job_id"] == job_id
     assert client.get(f"/jobs/{job_id}").json()["status"] == "queued"
+
+
+def test_stale_stop_skips_identical_job(
+    client: httpx.Client, workers: Workers, redis: Redis
+) -> None:
+    job_id = client.post("/jobs", json=quote_body("Stale stop Ltd")).json()["job_id"]
+    # A stop request left over from a run that ended before it took effect.
+    request_stop(redis, job_id)
+    assert client.delete(f"/jobs/{job_id}").status_code == 200
+
+    resubmitted = client.post("/jobs", json=quote_body("Stale stop Ltd"))
+    assert resubmitted.json()["job_id"] == job_id
+    workers.start(1)
+    done = wait_for_job(client, job_id, {"finished", "failed", "canceled"})
+    assert done["status"] == "finished"
 
 
 def test_promoter_discount_applied(client: httpx.Client, workers: Workers) -> None:

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import signal
+import subprocess
 
 import httpx
 from redis import Redis
 from rq import Queue, Retry
 from rq.registry import StartedJobRegistry
 
-from tests.api.stack import Workers, stop_process, wait_for_job
+from tests.api.stack import (
+    ADMIN_TOKEN,
+    JOB_TIMEOUT_SECONDS,
+    ApiServer,
+    Workers,
+    stop_process,
+    wait_for_job,
+    wait_until,
+)
 
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SLOW_TASK = "tests.jobs.slow_tasks.sleep_with_progress"
+GATED_TASK = "tests.jobs.slow_tasks.report_after_gate"
 COUNTING_TASK = "tests.jobs.slow_tasks.count_run_and_sleep"
 # Far longer than the test needs, so the job is always still running when its worker is killed.
 SLOW_SECONDS = 600
@@ -23,12 +34,35 @@ def enqueue_slow(redis: Redis, queue_name: str, job_id: str) -> None:
     )
 
 
+def wait_for_stage(client: httpx.Client, job_id: str, stage: str) -> dict[str, object]:
+    """Poll GET /jobs/{id} until the running job reports progress stage `stage`."""
+
+    def reached() -> dict[str, object] | None:
+        body = client.get(f"/jobs/{job_id}").json()
+        progress = body.get("progress") or {}
+        return body if progress.get("stage") == stage else None
+
+    found = wait_until(reached, JOB_TIMEOUT_SECONDS, f"job {job_id} to reach stage {stage!r}")
+    assert isinstance(found, dict)
+    return found
+
+
+def worker_name(process: subprocess.Popen[bytes]) -> str:
+    return str(process.args[-1])  # type: ignore[index]
+
+
+def worker_log(workers: Workers, process: subprocess.Popen[bytes]) -> str:
+    return (workers.log_dir / f"{worker_name(process)}.log").read_text()
+
+
 def test_killed_worker_job_is_retried_then_failed(
-    client: httpx.Client, workers: Workers, redis: Redis, queue_name: str
+    api: ApiServer, client: httpx.Client, workers: Workers, redis: Redis, queue_name: str
 ) -> None:
     enqueue_slow(redis, queue_name, "quote-killed-worker")
     [first] = workers.start(1)
-    running = wait_for_job(client, "quote-killed-worker", {"started"})
+    # The job is `started` a moment before the task saves its first stage.
+    running = wait_for_stage(client, "quote-killed-worker", "solving")
+    assert running["status"] == "started"
     assert running["progress"] == {"stage": "solving", "percent": 40}
     assert running["retries_left"] == 1
 
@@ -37,6 +71,11 @@ def test_killed_worker_job_is_retried_then_failed(
     retried = wait_for_job(client, "quote-killed-worker", {"queued", "failed", "finished"})
     assert retried["status"] == "queued"
     assert retried["retries_left"] == 0
+    # The API's registry cleanup noticed the lost worker, so its log names the job and worker.
+    assert (
+        f"job quote-killed-worker abandoned by worker {worker_name(first)} (no heartbeat); "
+        "1 retries left, so it is re-queued"
+    ) in api.log_path.read_text()
 
     [second] = workers.start(1)
     wait_for_job(client, "quote-killed-worker", {"started"})
@@ -46,6 +85,10 @@ def test_killed_worker_job_is_retried_then_failed(
     error = failed["error"]
     assert isinstance(error, dict)
     assert error["code"] == "worker_lost"
+    assert (
+        f"job quote-killed-worker abandoned by worker {worker_name(second)} (no heartbeat); "
+        "0 retries left, so it is marked failed"
+    ) in api.log_path.read_text()
     assert "Submit the quote again" in error["message"]
 
 
@@ -93,3 +136,30 @@ def test_timed_out_job_reports_timeout(
     error = failed["error"]
     assert isinstance(error, dict)
     assert error["code"] == "timeout"
+
+
+def test_stop_at_next_progress_report(
+    client: httpx.Client, workers: Workers, redis: Redis, queue_name: str
+) -> None:
+    Queue(queue_name, connection=redis).enqueue(
+        GATED_TASK, SLOW_SECONDS, job_id="quote-stop-at-report", job_timeout=SLOW_SECONDS + 60
+    )
+    [worker] = workers.start(1)
+    wait_for_stage(client, "quote-stop-at-report", "at gate")
+
+    stopping = client.delete("/jobs/quote-stop-at-report")
+    assert stopping.status_code == 202
+    # The job cannot stop before the gate opens, so the status shows the pending stop.
+    assert client.get("/jobs/quote-stop-at-report").json()["status"] == "canceling"
+
+    redis.set("gate:quote-stop-at-report", 1)
+    stopped = wait_for_job(client, "quote-stop-at-report", {"canceled", "failed", "finished"})
+    assert stopped["status"] == "canceled"
+
+    queue_state = client.get("/admin/queue", headers=ADMIN).json()
+    assert queue_state["failed"] == 0
+    assert queue_state["canceled"] == 1
+    assert queue_state["failed_job_ids"] == []
+    log = worker_log(workers, worker)
+    assert "job quote-stop-at-report stopped on request" in log
+    assert "Traceback" not in log

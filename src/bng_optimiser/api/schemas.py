@@ -63,7 +63,7 @@ class JobState(BaseModel):
     """The state of a quote job; `result` and `reference` are set once it has finished."""
 
     job_id: str
-    status: Literal["queued", "started", "finished", "failed", "canceled"]
+    status: Literal["queued", "started", "canceling", "finished", "failed", "canceled"]
     cached: bool = False
     progress: Progress | None = None
     retries_left: int | None = None
@@ -132,6 +132,7 @@ class QueueOut(BaseModel):
     queued: int
     started: int
     failed: int
+    canceled: int = Field(description="Jobs canceled while queued or stopped while running")
     finished: int
     workers: list[WorkerOut]
     failed_job_ids: list[str]

@@ -14,6 +14,7 @@ from rq.job import Job, JobStatus
 from bng_optimiser.settings import Settings
 
 from . import cache
+from .stopping import clear_stop
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,8 @@ def submit_quote(
             logger.info("job %s ended as %s earlier; enqueueing it again", job_id, status)
             existing.delete()
 
+        # An identical earlier job may have ended just as a stop was requested for it.
+        clear_stop(redis, job_id)
         quote_queue(redis, settings).enqueue(
             TASK,
             canonical,

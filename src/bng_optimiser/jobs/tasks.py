@@ -23,6 +23,7 @@ from bng_optimiser.domain.request import QuoteRequest
 from bng_optimiser.settings import get_settings
 
 from . import cache, runtime
+from .stopping import JobStopped, stop_requested
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def _run(job: Job | None, canonical: dict[str, Any], started: float) -> dict[str
     request = QuoteRequest.model_validate(canonical["request"])
     loaded = time.perf_counter()
 
-    result = engine.quote(request, reference, progress=_engine_progress(job))
+    result = engine.quote(request, reference, progress=engine_progress(job))
     solved = time.perf_counter()
 
     _report(job, "saving", PERCENT_SAVING)
@@ -139,7 +140,7 @@ def _requote(job: Job | None, reference: str) -> dict[str, Any]:
     source = runtime.reference_cache().source
 
     with session_scope(runtime.session_factory()) as session:
-        new_reference = quotes.requote(session, reference, source, progress=_engine_progress(job))
+        new_reference = quotes.requote(session, reference, source, progress=engine_progress(job))
         _report(job, "saving", PERCENT_SAVING)
         record = quotes.get_quote(session, new_reference)
     logger.info(
@@ -151,16 +152,21 @@ def _requote(job: Job | None, reference: str) -> dict[str, Any]:
     return {"reference": new_reference, "result": record.result.model_dump(mode="json")}
 
 
-def _engine_progress(job: Job | None) -> Callable[[str, float], None]:
+def engine_progress(job: Job | None) -> Callable[[str, float], None]:
     """Return a callback that maps the engine's 0-100 percent into this job's solving span.
 
     It saves a stage only when `PROGRESS_MIN_INTERVAL_SECONDS` have passed since the last save.
+    On every call it checks for a stop request and raises JobStopped if there is one: the stop
+    command's signal waits for a long native call to return, and this check does not need it.
     """
     span = PERCENT_ENGINE_END - PERCENT_ENGINE_START
     last_saved = time.monotonic()
 
     def report(stage: str, percent: float) -> None:
         nonlocal last_saved
+        if job is not None and stop_requested(job.connection, job.id):
+            logger.info("job %s: stop requested, leaving at stage %r", job.id, stage)
+            raise JobStopped(f"job {job.id} stopped on request at stage {stage!r}")
         if time.monotonic() - last_saved < PROGRESS_MIN_INTERVAL_SECONDS:
             return
         last_saved = time.monotonic()

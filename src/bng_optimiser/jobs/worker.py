@@ -13,13 +13,16 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker, Worker
-from rq.job import Job
+from rq.job import Job, JobStatus
+from rq.registry import CanceledJobRegistry, StartedJobRegistry
 from rq.timeouts import JobTimeoutException, UnixSignalDeathPenalty
 from rq.worker import WorkerStatus
 
 from bng_optimiser.settings import Settings, get_settings
 
 from . import runtime
+from .registry import log_abandoned_job
+from .stopping import JobStopped, clear_stop, stop_requested
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +30,6 @@ logger = logging.getLogger(__name__)
 STOP_SIGNAL = signal.SIGUSR1
 # Exit status of a worker whose job neither finished nor timed out, so it could not be stopped.
 EXIT_STUCK = 70
-
-
-class JobStopped(BaseException):
-    """Raised inside a job that a user stopped; not an Exception, so no job code records it."""
 
 
 class _QuoteWorkerBase:
@@ -45,12 +44,45 @@ class _QuoteWorkerBase:
     job_monitoring_interval: int
     current_job_working_time: float
     name: str
+    connection: Redis
+    _stopped_job_id: str | None
 
     def get_heartbeat_ttl(self, job: Job) -> int:
         interval = self.job_monitoring_interval
         if job.timeout and job.timeout > 0:
             interval = int(min(job.timeout - self.current_job_working_time, interval))
         return max(interval, 1) + self.grace_seconds
+
+    def handle_exception(self, job: Job, *exc_info: Any) -> None:
+        # A stop is what the user asked for, so it gets an info line and no traceback.
+        if exc_info and isinstance(exc_info[0], type) and issubclass(exc_info[0], JobStopped):
+            logger.info("worker %s: job %s stopped on request", self.name, job.id)
+            return
+        super().handle_exception(job, *exc_info)  # type: ignore[misc]
+
+    def handle_job_failure(
+        self,
+        job: Job,
+        queue: Queue,
+        started_job_registry: StartedJobRegistry | None = None,
+        exc_string: str = "",
+    ) -> None:
+        """Record a stopped job as stopped and canceled, any other failure as RQ does."""
+        stopped = self._stopped_job_id == job.id or stop_requested(self.connection, job.id)
+        if not stopped:
+            super().handle_job_failure(  # type: ignore[misc]
+                job, queue, started_job_registry=started_job_registry, exc_string=exc_string
+            )
+            return
+        # RQ would also add a stopped job to the failed registry, so it counted as failed.
+        self._stopped_job_id = None
+        with self.connection.pipeline() as pipeline:
+            job.set_status(JobStatus.STOPPED, pipeline=pipeline)
+            self.cleanup_execution(job, pipeline=pipeline)
+            CanceledJobRegistry(job.origin, connection=self.connection).add(job, pipeline=pipeline)
+            pipeline.execute()
+        clear_stop(self.connection, job.id)
+        logger.info("worker %s: job %s recorded as stopped", self.name, job.id)
 
 
 class QuoteWorker(_QuoteWorkerBase, SimpleWorker):
@@ -215,6 +247,8 @@ def build_worker(
         name=name,
         job_monitoring_interval=settings.worker_heartbeat_seconds,
         maintenance_interval=settings.registry_cleanup_seconds,
+        # Called by registry cleanup for each abandoned job, which it then retries or fails.
+        exception_handlers=[log_abandoned_job],
     )
     worker.grace_seconds = settings.abandoned_job_grace_seconds
     return worker

@@ -7,7 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile
 from rq import Queue, Worker
-from rq.registry import FailedJobRegistry, FinishedJobRegistry, StartedJobRegistry
+from rq.registry import (
+    CanceledJobRegistry,
+    FailedJobRegistry,
+    FinishedJobRegistry,
+    StartedJobRegistry,
+)
 from starlette.concurrency import run_in_threadpool
 
 from bng_optimiser.db.importer import import_banks
@@ -73,6 +78,7 @@ def get_queue(admin: AdminDep, redis: RedisDep, settings: SettingsDep) -> QueueO
         queued=queue.count,
         started=StartedJobRegistry(settings.queue_name, connection=redis).count,
         failed=failed.count,
+        canceled=CanceledJobRegistry(settings.queue_name, connection=redis).count,
         finished=FinishedJobRegistry(settings.queue_name, connection=redis).count,
         workers=workers,
         failed_job_ids=failed.get_job_ids(0, FAILED_IDS_SHOWN - 1),

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from bng_optimiser.jobs import cache
 from bng_optimiser.jobs.canonical import canonicalise
 from bng_optimiser.jobs.registry import clean_started_jobs
+from bng_optimiser.jobs.stopping import request_stop, stop_requested
 from bng_optimiser.jobs.submit import submit_quote
 from bng_optimiser.settings import Settings
 
@@ -146,7 +147,7 @@ def _job_state(redis: Redis, settings: Settings, job_id: str) -> dict[str, Any]:
     if job_status in WAITING:
         state["status"] = "queued"
     elif job_status == JobStatus.STARTED:
-        state["status"] = "started"
+        state["status"] = "canceling" if stop_requested(redis, job.id) else "started"
         job.meta = job.get_meta(refresh=True)
         progress = job.meta.get("progress")
         state["progress"] = progress or {"stage": "starting", "percent": 0}
@@ -176,6 +177,9 @@ def cancel_job(job_id: str, redis: RedisDep) -> JSONResponse:
         logger.info("job %s canceled while queued", job_id)
         return JSONResponse({"job_id": job_id, "status": "canceled"})
     if job_status == JobStatus.STARTED:
+        # The job checks this flag at each progress report; the command below interrupts it
+        # sooner when it is running Python code rather than a long native call.
+        request_stop(redis, job_id)
         try:
             send_stop_job_command(redis, job_id)
         except InvalidJobOperation:
