@@ -101,9 +101,15 @@ def test_job_longer_than_grace_is_not_abandoned(
     queue.enqueue(
         COUNTING_TASK, 6, job_id="quote-long-alive", job_timeout=60, retry=Retry(max=1)
     )
-    workers.start(1)
+    [worker] = workers.start(1)
     done = wait_for_job(client, "quote-long-alive", {"finished", "failed"})
     assert done["status"] == "finished"
+    # The worker hands the job's freed memory back just after recording the job as finished.
+    wait_until(
+        lambda: "after job quote-long-alive, resident memory" in worker_log(workers, worker),
+        JOB_TIMEOUT_SECONDS,
+        "the worker to release the job's memory",
+    )
     # A job taken for abandoned is queued again while its first run goes on, and then runs twice.
     assert redis.get("runs:quote-long-alive") == b"1"
     assert queue.count == 0

@@ -21,6 +21,7 @@ from rq.worker import WorkerStatus
 from bng_optimiser.settings import Settings, get_settings
 
 from . import runtime
+from .memory import release_freed_memory
 from .registry import log_abandoned_job
 from .stopping import JobStopped, clear_stop, stop_requested
 
@@ -130,6 +131,13 @@ class QuoteWorker(_QuoteWorkerBase, SimpleWorker):
         finally:
             finished.set()
             beats.join()
+            # Jobs share this process, so one job's freed memory must not stay resident.
+            before, after = release_freed_memory()
+            logger.info(
+                "worker %s: after job %s, resident memory %.0f MiB, %.0f MiB once freed memory "
+                "was released",
+                self.name, job.id, before, after,
+            )
         self.set_state(WorkerStatus.IDLE)
 
     def kill_horse(self, sig: signal.Signals = signal.SIGKILL) -> None:
