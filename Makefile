@@ -9,13 +9,15 @@ COMPOSE ?= docker compose
 export DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bng
 export REDIS_URL ?= redis://127.0.0.1:6379/0
 export API_PROCESSES
+# Folder of the pid files and logs of `make up`; deploy/stack.sh uses the same default.
+export RUN_DIR ?= run
 
 .PHONY: help up down logs workers status local-up local-down local-logs redis-cli
 
 help:
 	@echo "make up            create/migrate/seed the database, start API, $(N) workers and UI"
 	@echo "make down          stop them"
-	@echo "make logs          follow the logs under run/"
+	@echo "make logs          follow the logs under \$$RUN_DIR (default run/)"
 	@echo "make workers N=4   run exactly N workers"
 	@echo "make status        list the processes started by make up"
 	@echo "make local-up      the same stack in containers (docker compose)"
@@ -30,7 +32,7 @@ down:
 	deploy/stack.sh down
 
 logs:
-	tail -n 50 -F run/*.log
+	tail -n 50 -F "$(RUN_DIR)"/*.log
 
 workers:
 	deploy/stack.sh workers $(N)

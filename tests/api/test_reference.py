@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -29,6 +31,9 @@ def test_lpa_and_nca_search(client: httpx.Client) -> None:
 def test_lpa_neighbours(client: httpx.Client) -> None:
     neighbours = client.get("/reference/lpas/E60000016/neighbours").json()
     assert {"code": "E60000015", "name": "Cheshire East"} in neighbours
+    # Cheshire West and Chester borders two Welsh authorities, which have no LPA record.
+    assert {"code": "W43000006", "name": "Flintshire (Wales)"} in neighbours
+    assert {"code": "W43000007", "name": "Wrexham (Wales)"} in neighbours
     assert client.get("/reference/lpas/E69999999/neighbours").status_code == 404
 
 
@@ -69,3 +74,22 @@ def test_bank_list(client: httpx.Client) -> None:
         "lpa_code": "E60000016",
         "nca_number": 61,
     }
+
+
+def test_zip_bomb_names_unpacked_size(client: httpx.Client) -> None:
+    # 400 MiB + 1 byte of zeros deflates to well under the 20 MiB upload limit.
+    unpacked = 400 * 1024 * 1024 + 1
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("[Content_Types].xml", "<Types/>")
+        with zipped.open("xl/padding.bin", "w", force_zip64=True) as member:
+            block = bytes(1024 * 1024)
+            for _ in range(400):
+                member.write(block)
+            member.write(b"\0")
+    response = client.post("/metric", files={"file": ("bomb.xlsx", archive.getvalue())})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    # 8 bytes of [Content_Types].xml plus 419,430,401 bytes of padding = 419,430,409 bytes.
+    assert f"unpacks to {unpacked + 8:,} bytes, more than the limit" in detail
+    assert "at most 400 MB is accepted" in detail

@@ -39,7 +39,7 @@ class BodySizeLimit:
         declared = _content_length(scope)
         if declared is not None:
             if declared > limit:
-                await _reject(scope, send, declared, limit)
+                await _reject(scope, send, f"{declared:,} bytes", limit)
                 return
             await self.app(scope, receive, send)
             return
@@ -53,7 +53,8 @@ class BodySizeLimit:
             body = message.get("body", b"")
             size += len(body)
             if size > limit:
-                await _reject(scope, send, size, limit)
+                # The rest is never read, so only a lower bound of the size is known.
+                await _reject(scope, send, f"at least {size:,} bytes", limit)
                 return
             chunks.append(body)
             if not message.get("more_body", False):
@@ -81,12 +82,13 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _reject(scope: Scope, send: Send, size: int, limit: int) -> None:
+async def _reject(scope: Scope, send: Send, size: str, limit: int) -> None:
+    """Send a 413 response; `size` describes the body size, exact or as a lower bound."""
     logger.warning(
-        "%s %s: body of %d bytes rejected, limit %d", scope["method"], scope["path"], size, limit
+        "%s %s: body of %s rejected, limit %d bytes", scope["method"], scope["path"], size, limit
     )
     body = json.dumps(
-        {"detail": f"request body is too large: {size:,} bytes, the limit is {limit:,} bytes"}
+        {"detail": f"request body is too large: {size}; at most {limit:,} bytes are accepted"}
     ).encode()
     await send(
         {

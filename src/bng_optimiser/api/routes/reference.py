@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+from functools import lru_cache
+
 from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel
 
+from bng_optimiser.domain.embedded import REFERENCE_DIR
 from bng_optimiser.domain.exceptions import UnknownNameError
 
 from ..deps import ReferenceDep, ServicesDep
@@ -12,6 +16,10 @@ from ..promoter_terms import list_promoters
 from ..schemas import HabitatOut, LpaOut, NcaOut, VersionOut
 
 router = APIRouter(tags=["reference"])
+
+ADJACENCY_CSV = REFERENCE_DIR / "geo" / "lpa_apr2023_adjacency.csv"
+# Countries of the authorities across the border, by the first letter of their code.
+COUNTRY_BY_CODE_PREFIX = {"W": "Wales", "S": "Scotland"}
 
 SearchText = Query(
     default="", max_length=200, description="Part of a name or code; empty lists all"
@@ -48,11 +56,29 @@ def list_lpa_neighbours(code: str, reference: ReferenceDep) -> list[LpaOut]:
     except UnknownNameError as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
     neighbours = sorted(geography.lpa_neighbours.get(lpa.code, frozenset()))
-    # Cross-border neighbours (Wales, Scotland) have no English LPA record; show their code.
-    return [
-        LpaOut(code=code, name=geography.lpas[code].name if code in geography.lpas else code)
-        for code in neighbours
-    ]
+    found = []
+    for code in neighbours:
+        english = geography.lpas.get(code)
+        found.append(LpaOut(code=code, name=english.name if english else _outside(code)))
+    return found
+
+
+def _outside(code: str) -> str:
+    """Name an authority outside England, which has no LPA record, e.g. 'Flintshire (Wales)'."""
+    name = _adjacency_names().get(code, code)
+    country = COUNTRY_BY_CODE_PREFIX.get(code[:1])
+    return f"{name} ({country})" if country else name
+
+
+@lru_cache(maxsize=1)
+def _adjacency_names() -> dict[str, str]:
+    """Return every authority name in the adjacency table by code, including Welsh ones."""
+    names: dict[str, str] = {}
+    with ADJACENCY_CSV.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            names[row["lpa_code_a"]] = row["lpa_name_a"]
+            names[row["lpa_code_b"]] = row["lpa_name_b"]
+    return names
 
 
 @router.get("/reference/ncas", response_model=list[NcaOut])

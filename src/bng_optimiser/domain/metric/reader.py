@@ -184,7 +184,7 @@ def _check_archive(data: bytes, label: str, max_unpacked_bytes: int) -> None:
     unpacked = sum(member.file_size for member in members)
     if unpacked > max_unpacked_bytes:
         raise InvalidInputError(
-            f"{label} unpacks to {unpacked / 1024 / 1024:.0f} MB; at most "
+            f"{label} unpacks to {unpacked:,} bytes, more than the limit; at most "
             f"{max_unpacked_bytes / 1024 / 1024:.0f} MB is accepted"
         )
 
