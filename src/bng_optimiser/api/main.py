@@ -20,6 +20,7 @@ from bng_optimiser.jobs.registry import clean_started_jobs
 from bng_optimiser.settings import Settings, get_settings
 
 from .deps import Services
+from .docs import install_docs
 from .errors import install_error_handlers
 from .limits import BodySizeLimit
 from .routes import admin, health, jobs, metric, quotes, reference
@@ -83,6 +84,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Quote Biodiversity Net Gain habitat bank units at the lowest legal cost.",
         version="0.1.0",
         lifespan=lifespan,
+        # Served by install_docs from local files instead of a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.services = services
     install_error_handlers(app)
@@ -103,4 +107,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (health, jobs, reference, quotes, metric, admin):
         app.include_router(module.router)
+    install_docs(app, "bng-optimiser")
     return app
