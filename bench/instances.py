@@ -205,3 +205,24 @@ def _demand(rng: random.Random, row_count: int, supply: list) -> list[DemandItem
             label = rng.choice(COMMON_HIGH_DEMAND)
         demand.append(DemandItem(habitat=label, units=round(rng.uniform(0.02, 0.6), 3)))
     return demand
+
+
+# The many-rows instance: a tester's 500-row request on the sample banks, each row naming a
+# random catalogue habitat (felled woodland and priority watercourse aside) at 0.02 to 3 units.
+MANY = "many"
+MANY_ROWS = 500
+MANY_SEED = 500
+MANY_UNITS = (0.02, 3.0)
+
+
+def build_many_rows_instance(row_count: int = MANY_ROWS, seed: int | str = MANY_SEED) -> Instance:
+    """Build `row_count` rows of random catalogue habitats on the sample banks, no holds."""
+    reference = EmbeddedSource().load()
+    rng = random.Random(seed)
+    labels = sorted(label for label in reference.catalogue.habitats
+                    if label not in (FELLED_WOODLAND, PRIORITY_WATERCOURSE))
+    low, high = MANY_UNITS
+    demand = [DemandItem(habitat=rng.choice(labels), units=round(rng.uniform(low, high), 3))
+              for _ in range(row_count)]
+    request = QuoteRequest(lpa_code=SITE_LPA, nca_number=SITE_NCA, demand=demand)
+    return Instance(MANY, reference, request)

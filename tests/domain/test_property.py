@@ -136,21 +136,9 @@ def feasible_allocations(banks, demand, policy):
         yield cost, len(bank_ids), sum(RANK[option[1]] for option in combo)
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-@given(instances())
-def test_allocation_legal_and_cheapest(instance):
-    banks, demand, policy = instance
-    reference = build(banks)
-    result = quote(make_request(demand, stock_hold_policy=policy), reference)
+def assert_legal(result, reference, banks, demand, policy):
+    """Check every line's supply, tier, pairing and stock drawn, and the bank limit."""
     tiers = {bank_id: tier for bank_id, tier, _ in banks}
-    allocations = list(feasible_allocations(banks, demand, policy))
-
-    # Legality of every line the engine returns.
     used: dict[str, float] = {}
     demand_by_row = {f"R{i}": d for i, d in enumerate(demand, start=1)}
     for line in result.lines:
@@ -175,6 +163,22 @@ def test_allocation_legal_and_cheapest(instance):
         line = reference.stock[stock_id]
         assert amount <= line.units_available - line.units_held * HELD_SHARE[policy] + 1e-6
     assert len(result.banks_used) <= result.bank_limit
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(instances())
+def test_allocation_legal_and_cheapest(instance):
+    banks, demand, policy = instance
+    reference = build(banks)
+    result = quote(make_request(demand, stock_hold_policy=policy), reference)
+    allocations = list(feasible_allocations(banks, demand, policy))
+
+    assert_legal(result, reference, banks, demand, policy)
 
     if not allocations:
         assert result.status == "manual_review"

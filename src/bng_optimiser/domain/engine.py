@@ -9,7 +9,15 @@ from typing import Literal
 
 from .catalogue import Habitat, Ledger
 from .config import RulesConfig
-from .milp import Allocation, SolveStatus, build_model, max_served_rows, minimum_cost, solve
+from .milp import (
+    Allocation,
+    SolveBudget,
+    SolveStatus,
+    build_model,
+    max_served_rows,
+    minimum_cost,
+    solve,
+)
 from .options import DemandRow, Option, OptionBuilder, OptionSet
 from .reference import ContractSize, ReferenceData
 from .request import QuoteRequest
@@ -26,6 +34,18 @@ ProgressCallback = Callable[[str, int], None]
 
 # Allowance for float error when checking stock drawn against stock available, in units.
 STOCK_EPSILON = 1e-9
+# Row ids a warning lists before it says "and N more".
+LISTED_ROW_IDS = 10
+HEURISTIC_WARNING = (
+    "the optimiser ran out of time; this allocation is feasible but may not be the cheapest"
+)
+# What a later goal would have settled, had it not run out of time.
+UNPROVEN_GOAL_TEXT = {
+    "banks": "the fewest banks, closest tiers or banks with most stock",
+    "tiers": "the closest tiers or banks with most stock",
+    "bank_stock": "the banks with most stock",
+    "order": "the first bank and stock lines in id order",
+}
 
 
 def quote(
@@ -62,6 +82,8 @@ def quote(
     if pricing.warning:
         warnings.append(pricing.warning)
     bank_limit = config.bank_limit(total_units)
+    # One budget for every solve of this quote, so the limit holds for the quote as a whole.
+    budget = SolveBudget(config.solver_time_limit_seconds)
 
     builder = OptionBuilder(
         rows,
@@ -73,12 +95,15 @@ def quote(
         bank_limit=bank_limit,
         config=config,
     )
-    option_set = _build_bounded(builder, config)
+    option_set = _build_bounded(builder, config, budget=budget)
     report("building options", 100)
 
     report("solving", 0)
     allocation, solver_blocked = _allocate(
-        option_set, config, lambda row_ids: _build_bounded(builder, config, row_ids)
+        option_set,
+        config,
+        lambda row_ids: _build_bounded(builder, config, row_ids, budget=budget),
+        budget,
     )
     blocked.extend(solver_blocked)
     report("solving", 100)
@@ -100,13 +125,11 @@ def quote(
     blocked.sort(key=lambda b: row_order[b.row_id])
     if request.contract_size is None:
         warnings.extend(_blocked_size_warning(blocked, total_units, size, config))
+    # An allocation not proven cheapest goes to a broker, even with every row met.
     status: Literal["quoted", "manual_review"] = (
-        "quoted"
-        if not blocked and status_ok and allocation.status is SolveStatus.OPTIMAL
-        else "manual_review"
+        "quoted" if not blocked and status_ok and allocation.cost_proven else "manual_review"
     )
-    if allocation.status is SolveStatus.TIME_LIMIT:
-        warnings.append("the solver time limit was reached; the allocation may not be the cheapest")
+    warnings.extend(_solve_warnings(allocation))
     result = QuoteResult(
         status=status,
         contract_size=size,
@@ -125,7 +148,7 @@ def quote(
         warnings=warnings,
         reference_version=reference.version,
         solver_status=allocation.status.value,
-        solve_seconds=allocation.seconds,
+        solve_seconds=budget.spent,
     )
     logger.info(
         "quote finished: status=%s lines=%d blocked=%d manual=%d total=%.2f version=%s",
@@ -156,7 +179,11 @@ TRIAL_BANDS = (0.10, 0.50)
 
 
 def _build_bounded(
-    builder: OptionBuilder, config: RulesConfig, row_ids: Collection[str] | None = None
+    builder: OptionBuilder,
+    config: RulesConfig,
+    row_ids: Collection[str] | None = None,
+    *,
+    budget: SolveBudget | None = None,
 ) -> OptionSet:
     """Build options, leaving out those too dear to be in any allocation within tolerance.
 
@@ -180,7 +207,9 @@ def _build_bounded(
     for band in TRIAL_BANDS:
         trial_caps = {row_id: cost * (1 + band) + tolerance for row_id, cost in cheapest.items()}
         trial = builder.build(trial_caps, only=only)
-        upper = minimum_cost(trial, priced, bank_limit=builder.bank_limit, config=config)
+        upper = minimum_cost(
+            trial, priced, bank_limit=builder.bank_limit, config=config, budget=budget
+        )
         if upper is None:
             continue
         # A relative allowance keeps float error from cutting an option that exactly fits.
@@ -204,10 +233,36 @@ def _blocked_size_warning(
     without = contract_size(total_units - blocked_units, config)
     if not blocked or without == size:
         return []
-    row_ids = ", ".join(b.row_id for b in blocked)
+    row_ids = _row_list([b.row_id for b in blocked])
     return [
         f"blocked rows {row_ids} ({blocked_units:g} units) count towards the contract size: "
         f"it is {size.value} with them and would be {without.value} without them"
+    ]
+
+
+def _row_list(row_ids: list[str]) -> str:
+    """Return row ids for a warning: the first LISTED_ROW_IDS, then how many more."""
+    listed = ", ".join(row_ids[:LISTED_ROW_IDS])
+    more = len(row_ids) - LISTED_ROW_IDS
+    return f"{listed} and {more} more" if more > 0 else listed
+
+
+def _solve_warnings(allocation: Allocation) -> list[str]:
+    """Return the warnings for an allocation the time limit left unproven, else nothing."""
+    if allocation.status is SolveStatus.HEURISTIC:
+        return [HEURISTIC_WARNING]
+    if allocation.status is not SolveStatus.TIME_LIMIT:
+        return []
+    if allocation.unproven_goal is not None:
+        wanted = UNPROVEN_GOAL_TEXT.get(allocation.unproven_goal, "the later preferences")
+        return [
+            "the solver time limit was reached after the cheapest allocation was proven; "
+            f"it may not use {wanted}"
+        ]
+    gap = f" (optimality gap {allocation.gap:.2%})" if allocation.gap is not None else ""
+    return [
+        "the solver time limit was reached: the allocation is the best found in the time "
+        f"limit, not proven cheapest{gap}"
     ]
 
 
@@ -261,11 +316,13 @@ def _allocate(
     option_set: OptionSet,
     config: RulesConfig,
     rebuild: Callable[[list[str]], OptionSet],
+    budget: SolveBudget,
 ) -> tuple[Allocation, list[BlockedRow]]:
     """Solve for every row that can be met; block the others with a reason.
 
     `rebuild` returns options for a subset of rows, bounded by that subset's trial cost,
     which is far smaller than the unbounded set built when all rows together are infeasible.
+    When no solve finds an allocation in time, a greedy heuristic places what it can.
     """
     rows = {row.row_id: row for row in option_set.rows}
     blocked = [
@@ -275,14 +332,12 @@ def _allocate(
     candidates = [row.row_id for row in option_set.rows if row.row_id not in option_set.empty]
 
     model = build_model(option_set, candidates, bank_limit=option_set.bank_limit, config=config)
-    allocation = solve(model, option_set, config)
+    allocation = solve(model, option_set, config, budget)
     if allocation.status is SolveStatus.NO_SOLUTION or allocation.status is SolveStatus.ERROR:
         logger.warning(
             "no allocation for %d rows: solver status %s", len(candidates), allocation.status
         )
-        reason = "the solver found no allocation within its time limit; quote this row by hand"
-        blocked.extend(_blocked(rows[r], "solver_time_limit", reason) for r in candidates)
-        return allocation, blocked
+        return _greedy_fallback(option_set, candidates, blocked)
     if allocation.status is not SolveStatus.INFEASIBLE:
         return allocation, blocked
 
@@ -302,24 +357,23 @@ def _allocate(
                     "no bank has enough stock of a legal habitat for this row on its own",
                 )
             )
-    without_limit = max_served_rows(option_set, fitting, bank_limit=None, config=config)
+    without_limit = max_served_rows(
+        option_set, fitting, bank_limit=None, config=config, budget=budget
+    )
     with_limit = (
         max_served_rows(
             option_set,
             sorted(without_limit, key=fitting.index),
             bank_limit=option_set.bank_limit,
             config=config,
+            budget=budget,
         )
         if without_limit is not None
         else None
     )
     if without_limit is None or with_limit is None:
-        reason = (
-            "the solver could not decide which rows fit within its time limit; "
-            "quote this row by hand"
-        )
-        blocked.extend(_blocked(rows[r], "solver_time_limit", reason) for r in fitting)
-        return Allocation(SolveStatus.NO_SOLUTION), blocked
+        logger.warning("could not decide which of %d rows fit in time", len(fitting))
+        return _greedy_fallback(option_set, fitting, blocked)
     for row_id in fitting:
         if row_id not in without_limit:
             blocked.append(
@@ -340,7 +394,70 @@ def _allocate(
     served = [r for r in fitting if r in with_limit]
     served_options = rebuild(served)
     model = build_model(served_options, served, bank_limit=option_set.bank_limit, config=config)
-    return solve(model, served_options, config), blocked
+    allocation = solve(model, served_options, config, budget)
+    if allocation.status is SolveStatus.NO_SOLUTION or allocation.status is SolveStatus.ERROR:
+        logger.warning("no allocation for %d served rows in time", len(served))
+        return _greedy_fallback(served_options, served, blocked)
+    return allocation, blocked
+
+
+def _greedy_fallback(
+    option_set: OptionSet, row_ids: list[str], blocked: list[BlockedRow]
+) -> tuple[Allocation, list[BlockedRow]]:
+    """Place `row_ids` greedily; block with `solver_time_limit` the rows it cannot place."""
+    allocation = greedy_allocation(option_set, row_ids)
+    rows = {row.row_id: row for row in option_set.rows}
+    reason = (
+        "the optimiser ran out of time and its fallback found no stock for this row "
+        "within the bank limit; quote this row by hand"
+    )
+    blocked.extend(
+        _blocked(rows[r], "solver_time_limit", reason)
+        for r in row_ids
+        if r not in allocation.chosen
+    )
+    logger.info(
+        "greedy allocation placed %d of %d rows, cost %.2f",
+        len(allocation.chosen),
+        len(row_ids),
+        allocation.cost,
+    )
+    return allocation, blocked
+
+
+def greedy_allocation(option_set: OptionSet, row_ids: Collection[str]) -> Allocation:
+    """Allocate without a solver: a legal allocation, not necessarily the cheapest.
+
+    Rows go largest first (request order among equal units), since large rows are the
+    hardest to fit. Each takes its cheapest option (then the stable order) whose stock is
+    still there and whose bank is already used or still within the bank limit. Rows with
+    no such option are left out. The same input always gives the same allocation.
+    """
+    units = {row.row_id: row.units for row in option_set.rows}
+    order = sorted((r for r in units if r in set(row_ids)), key=lambda r: -units[r])
+    left = dict(option_set.available)
+    banks: set[str] = set()
+    chosen: dict[str, Option] = {}
+    for row_id in order:
+        for option in sorted(
+            option_set.options.get(row_id, []), key=lambda o: (o.unit_price, o.order_rank)
+        ):
+            if option.bank_id not in banks and len(banks) >= option_set.bank_limit:
+                continue
+            draw: dict[str, float] = {}
+            for part in option.parts:
+                draw[part.stock_id] = draw.get(part.stock_id, 0.0) + units[row_id] * (
+                    part.stock_per_unit
+                )
+            # No epsilon here: a greedy draw never needs the solver's float allowance.
+            if all(units_drawn <= left.get(s, 0.0) for s, units_drawn in draw.items()):
+                for stock_id, units_drawn in draw.items():
+                    left[stock_id] = left.get(stock_id, 0.0) - units_drawn
+                banks.add(option.bank_id)
+                chosen[row_id] = option
+                break
+    cost = sum(units[r] * option.unit_price for r, option in chosen.items())
+    return Allocation(SolveStatus.HEURISTIC, chosen, sorted(banks), cost)
 
 
 def _fits_alone(option: Option, row: DemandRow, option_set: OptionSet) -> bool:

@@ -40,6 +40,12 @@ REAL_SLACK = 1e-9
 # quote, whose goals see 10,318 options, takes 9 s without it and 14 s with it. The threshold
 # lies between the two and is not tuned finely.
 PRESOLVE_OFF_FROM_OPTIONS = 1_000
+# A later goal (banks, tiers, stock, order) is skipped when less than this is left of the
+# budget, in seconds: it only breaks ties, and the cost goal has already had its time.
+LATER_GOAL_MIN_SECONDS = 0.5
+# Share of the time budget that one bounding trial or one diagnosis solve may use, so that
+# the cost goal keeps most of it.
+SIDE_SOLVE_SHARE = 0.25
 
 
 class SolveStatus(StrEnum):
@@ -52,17 +58,53 @@ class SolveStatus(StrEnum):
     # The time limit stopped the first solve before any feasible allocation was found.
     NO_SOLUTION = "no_solution"
     ERROR = "error"
+    # No solve found an allocation in time; a greedy heuristic placed the rows it could.
+    HEURISTIC = "heuristic"
+
+
+class SolveBudget:
+    """The wall-clock budget shared by every HiGHS solve of one quote, in seconds.
+
+    `spent` adds up the solver wall time of every solve, trials and diagnosis included.
+    """
+
+    def __init__(self, limit_seconds: float) -> None:
+        self.limit = max(float(limit_seconds), 0.0)
+        self.deadline = time.perf_counter() + self.limit
+        self.spent = 0.0
+
+    def left(self) -> float:
+        """Return the seconds left before the deadline, never below 0."""
+        return max(self.deadline - time.perf_counter(), 0.0)
+
+    def side_deadline(self) -> float:
+        """Return the deadline for a trial or diagnosis solve: a share of the budget."""
+        return min(self.deadline, time.perf_counter() + SIDE_SOLVE_SHARE * self.limit)
 
 
 @dataclass
 class Allocation:
-    """The chosen option per row; `cost` is GBP, `seconds` the total solver wall time."""
+    """The chosen option per row; `cost` is GBP, `seconds` the solver wall time of this solve.
+
+    `gap` is HiGHS's relative gap when the time limit stopped the cost goal, and
+    `unproven_goal` names the later goal that ran out of time (its predecessor's allocation
+    is kept); both are None when not applicable.
+    """
 
     status: SolveStatus
     chosen: dict[str, Option] = field(default_factory=dict)
     banks: list[str] = field(default_factory=list)
     cost: float = 0.0
     seconds: float = 0.0
+    gap: float | None = None
+    unproven_goal: str | None = None
+
+    @property
+    def cost_proven(self) -> bool:
+        """True when the cost goal was solved to optimality."""
+        return self.status is SolveStatus.OPTIMAL or (
+            self.status is SolveStatus.TIME_LIMIT and self.unproven_goal is not None
+        )
 
 
 @dataclass
@@ -264,17 +306,20 @@ def _fix_objective(
 
 
 def _run(
-    model: AllocationModel, deadline: float | None = None
+    model: AllocationModel, deadline: float | None = None, budget: SolveBudget | None = None
 ) -> tuple[SolveStatus, np.ndarray | None, float]:
     """Solve once; return the status, the column values (if feasible) and the objective.
 
     `deadline` (a `time.perf_counter()` value) shortens the time limit so that a sequence
-    of solves shares one budget.
+    of solves shares one budget; `budget` adds this solve's wall time to its `spent`.
     """
     highs = model.highs
     if deadline is not None:
         highs.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.0))
+    started = time.perf_counter()
     highs.run()
+    if budget is not None:
+        budget.spent += time.perf_counter() - started
     status = highs.getModelStatus()
     has_solution = highs.getInfo().primal_solution_status == 2
     values = np.array(highs.getSolution().col_value) if has_solution else None
@@ -305,15 +350,21 @@ def _allocation(
     return Allocation(status, chosen, banks, cost, seconds)
 
 
-def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) -> Allocation:
+def solve(
+    model: AllocationModel,
+    option_set: OptionSet,
+    config: RulesConfig,
+    budget: SolveBudget | None = None,
+) -> Allocation:
     """Solve the lexicographic objective by successive solves; see the module docstring.
 
     Goal 2 accepts any allocation within min(10 GBP, 0.01 % of the minimum cost), so that a
-    saving of a few pounds never adds another bank to the quote.
+    saving of a few pounds never adds another bank to the quote. The cost goal may use all
+    of `budget` (a new one of the configured limit if None); later goals get what is left.
     """
     started = time.perf_counter()
-    # All five goals share one time budget.
-    deadline = started + config.solver_time_limit_seconds
+    budget = budget or SolveBudget(config.solver_time_limit_seconds)
+    deadline = budget.deadline
     option_count = len(model.options)
     bank_count = len(model.bank_ids)
     if option_count == 0:
@@ -326,10 +377,14 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
     # 1. Minimum total cost in GBP.
     cost_goal = np.concatenate([model.cost, zeros_banks])
     _set_objective(model, cost_goal)
-    status, values, minimum_cost = _run(model, deadline)
+    status, values, minimum_cost = _run(model, deadline, budget)
     if values is None:
         return Allocation(status, seconds=time.perf_counter() - started)
     best = values
+    gap = None
+    unproven_goal = None
+    if status is SolveStatus.TIME_LIMIT:
+        gap = _gap(model)
     if status is SolveStatus.OPTIMAL:
         tolerance = config.cost_tolerance(minimum_cost) + REAL_SLACK * max(1.0, abs(minimum_cost))
         _fix_objective(model, "fix_cost", cost_goal, -highspy.kHighsInf, minimum_cost + tolerance)
@@ -373,20 +428,22 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
         for name, goal, maximise, slack in goals:
             if not goal.any():
                 continue
+            if budget.left() < LATER_GOAL_MIN_SECONDS:
+                status = SolveStatus.TIME_LIMIT
+                unproven_goal = name.removeprefix("fix_")
+                break
             _set_objective(model, goal, maximise=maximise)
             # The previous optimum is feasible here too: start from it.
             model.highs.setSolution(len(best), np.arange(len(best), dtype=np.int32), best)
-            stage_status, stage_values, optimum = _run(model, deadline)
-            if stage_values is None:
+            stage_status, stage_values, optimum = _run(model, deadline, budget)
+            if stage_status is not SolveStatus.OPTIMAL or stage_values is None:
                 # The previous allocation is feasible here, so only the time limit or a solver
-                # error ends a later goal without one. Keep that allocation: it has the
-                # minimum cost, but the later goals are unproven.
+                # error ends a later goal unproven. Keep that allocation, not an incumbent of
+                # this goal: the previous goals are proven for it.
                 status = SolveStatus.TIME_LIMIT
+                unproven_goal = name.removeprefix("fix_")
                 break
             best = stage_values
-            if stage_status is not SolveStatus.OPTIMAL:
-                status = stage_status
-                break
             margin = slack if slack is not None else REAL_SLACK * max(1.0, abs(optimum))
             if maximise:
                 _fix_objective(model, name, goal, optimum - margin, highspy.kHighsInf)
@@ -395,6 +452,8 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
 
     seconds = time.perf_counter() - started
     allocation = _allocation(model, status, best, seconds)
+    allocation.gap = gap
+    allocation.unproven_goal = unproven_goal
     logger.info(
         "allocation solved: status=%s options=%d banks=%d cost=%.2f seconds=%.3f",
         allocation.status,
@@ -404,6 +463,12 @@ def solve(model: AllocationModel, option_set: OptionSet, config: RulesConfig) ->
         seconds,
     )
     return allocation
+
+
+def _gap(model: AllocationModel) -> float | None:
+    """Return HiGHS's relative MIP gap of the last solve, or None if it has none."""
+    gap = float(model.highs.getInfo().mip_gap)
+    return gap if np.isfinite(gap) and gap >= 0 else None
 
 
 def _exclude_costly_options(model: AllocationModel, cost_bound: float) -> None:
@@ -438,22 +503,36 @@ def _exclude_costly_options(model: AllocationModel, cost_bound: float) -> None:
 
 
 def minimum_cost(
-    option_set: OptionSet, row_ids: Sequence[str], *, bank_limit: int, config: RulesConfig
+    option_set: OptionSet,
+    row_ids: Sequence[str],
+    *,
+    bank_limit: int,
+    config: RulesConfig,
+    budget: SolveBudget | None = None,
 ) -> float | None:
     """Return the minimum cost in GBP of meeting `row_ids` with the given options, or None
-    if they cannot all be met (or the solver stops first). Used for an upper bound."""
+    if they cannot all be met (or the solver stops first). Used for an upper bound.
+
+    With a `budget` the solve gets a share of it (SIDE_SOLVE_SHARE) and its time is counted.
+    """
     model = build_model(option_set, row_ids, bank_limit=bank_limit, config=config)
     if not model.options:
         return None
     _set_objective(model, np.concatenate([model.cost, np.zeros(len(model.bank_ids))]))
-    status, values, objective = _run(model)
+    deadline = budget.side_deadline() if budget is not None else None
+    status, values, objective = _run(model, deadline, budget)
     if status is not SolveStatus.OPTIMAL:
         return None
     return float(objective)
 
 
 def max_served_rows(
-    option_set: OptionSet, row_ids: Sequence[str], *, bank_limit: int | None, config: RulesConfig
+    option_set: OptionSet,
+    row_ids: Sequence[str],
+    *,
+    bank_limit: int | None,
+    config: RulesConfig,
+    budget: SolveBudget | None = None,
 ) -> set[str] | None:
     """Return the largest set of rows that can all be met together, or None on a solver
     time limit or error. Used only to explain which rows block an infeasible quote.
@@ -475,8 +554,8 @@ def max_served_rows(
         return set()
     goal = np.concatenate([np.ones(len(model.options)), np.zeros(len(model.bank_ids))])
     _set_objective(model, goal, maximise=True)
-    deadline = time.perf_counter() + config.solver_time_limit_seconds
-    status, values, _ = _run(model, deadline)
+    budget = budget or SolveBudget(config.solver_time_limit_seconds)
+    status, values, _ = _run(model, budget.side_deadline(), budget)
     if values is None or status is not SolveStatus.OPTIMAL:
         return None
     return {option.row_id for j, option in enumerate(model.options) if values[j] > 0.5}

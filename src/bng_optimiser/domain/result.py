@@ -80,7 +80,10 @@ class QuoteResult(BaseModel):
     status: Literal["quoted", "manual_review"]
     contract_size: ContractSize
     priced_contract_size: ContractSize = Field(description="Size whose prices were used")
-    total_units: float
+    total_units: float = Field(
+        description="Units of demand asked for (manual lines excluded, blocked rows included); "
+        "not raised by minimum delivery, so it can be below the sum of the lines' units"
+    )
     subtotal: float
     promoter_discount: float = Field(
         default=0.0, description="GBP taken off the subtotal by a percentage promoter discount"
@@ -96,4 +99,6 @@ class QuoteResult(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     reference_version: str
     solver_status: str
-    solve_seconds: float
+    solve_seconds: float = Field(
+        description="Wall time of every solver run of the quote, seconds, diagnosis included"
+    )
