@@ -357,23 +357,34 @@ def _allocate(
                     "no bank has enough stock of a legal habitat for this row on its own",
                 )
             )
-    without_limit = max_served_rows(
-        option_set, fitting, bank_limit=None, config=config, budget=budget
+    # The greedy allocation is legal within the bank limit, so both diagnosis solves start
+    # from it and serve at least its rows even when the time limit stops them.
+    greedy = greedy_allocation(option_set, fitting)
+    without = max_served_rows(
+        option_set, fitting, bank_limit=None, config=config, budget=budget, start=greedy.chosen
     )
-    with_limit = (
+    within = (
         max_served_rows(
             option_set,
-            sorted(without_limit, key=fitting.index),
+            sorted(without[0], key=fitting.index),
             bank_limit=option_set.bank_limit,
             config=config,
             budget=budget,
+            start=greedy.chosen,
         )
-        if without_limit is not None
+        if without is not None
         else None
     )
-    if without_limit is None or with_limit is None:
+    if without is None or within is None or (
+        not (without[1] and within[1]) and len(greedy.chosen) > len(within[0])
+    ):
         logger.warning("could not decide which of %d rows fit in time", len(fitting))
-        return _greedy_fallback(option_set, fitting, blocked)
+        return _greedy_fallback(option_set, fitting, blocked, greedy)
+    (without_limit, without_proven), (with_limit, with_proven) = without, within
+    unproven = (
+        "the solver could not prove in its time limit whether this row fits with the others; "
+        "quote this row by hand"
+    )
     for row_id in fitting:
         if row_id not in without_limit:
             blocked.append(
@@ -382,6 +393,8 @@ def _allocate(
                     "stock_too_small",
                     "the stock left after the other rows is too small for this row",
                 )
+                if without_proven
+                else _blocked(rows[row_id], "solver_time_limit", unproven)
             )
         elif row_id not in with_limit:
             blocked.append(
@@ -390,11 +403,14 @@ def _allocate(
                     "bank_limit",
                     f"meeting this row as well would need more than {option_set.bank_limit} banks",
                 )
+                if with_proven
+                else _blocked(rows[row_id], "solver_time_limit", unproven)
             )
     served = [r for r in fitting if r in with_limit]
     served_options = rebuild(served)
     model = build_model(served_options, served, bank_limit=option_set.bank_limit, config=config)
-    allocation = solve(model, served_options, config, budget)
+    start = {r: option for r, option in greedy.chosen.items() if r in with_limit}
+    allocation = solve(model, served_options, config, budget, start=start)
     if allocation.status is SolveStatus.NO_SOLUTION or allocation.status is SolveStatus.ERROR:
         logger.warning("no allocation for %d served rows in time", len(served))
         return _greedy_fallback(served_options, served, blocked)
@@ -402,10 +418,16 @@ def _allocate(
 
 
 def _greedy_fallback(
-    option_set: OptionSet, row_ids: list[str], blocked: list[BlockedRow]
+    option_set: OptionSet,
+    row_ids: list[str],
+    blocked: list[BlockedRow],
+    allocation: Allocation | None = None,
 ) -> tuple[Allocation, list[BlockedRow]]:
-    """Place `row_ids` greedily; block with `solver_time_limit` the rows it cannot place."""
-    allocation = greedy_allocation(option_set, row_ids)
+    """Place `row_ids` greedily; block with `solver_time_limit` the rows it cannot place.
+
+    `allocation` is the greedy allocation of `row_ids` when the caller has already made it.
+    """
+    allocation = allocation or greedy_allocation(option_set, row_ids)
     rows = {row.row_id: row for row in option_set.rows}
     reason = (
         "the optimiser ran out of time and its fallback found no stock for this row "

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -355,12 +355,14 @@ def solve(
     option_set: OptionSet,
     config: RulesConfig,
     budget: SolveBudget | None = None,
+    start: Mapping[str, Option] | None = None,
 ) -> Allocation:
     """Solve the lexicographic objective by successive solves; see the module docstring.
 
     Goal 2 accepts any allocation within min(10 GBP, 0.01 % of the minimum cost), so that a
     saving of a few pounds never adds another bank to the quote. The cost goal may use all
     of `budget` (a new one of the configured limit if None); later goals get what is left.
+    `start`, a legal allocation of the rows, is the cost goal's first incumbent.
     """
     started = time.perf_counter()
     budget = budget or SolveBudget(config.solver_time_limit_seconds)
@@ -377,6 +379,8 @@ def solve(
     # 1. Minimum total cost in GBP.
     cost_goal = np.concatenate([model.cost, zeros_banks])
     _set_objective(model, cost_goal)
+    if start:
+        _set_start(model, start)
     status, values, minimum_cost = _run(model, deadline, budget)
     if values is None:
         return Allocation(status, seconds=time.perf_counter() - started)
@@ -465,6 +469,28 @@ def solve(
     return allocation
 
 
+def _set_start(model: AllocationModel, start: Mapping[str, Option]) -> None:
+    """Give HiGHS the allocation `start` (option per row id) as its first incumbent.
+
+    Options match by row, bank and stock lines, since a rebuilt option set has new objects.
+    """
+    wanted = {_option_key(option) for option in start.values()}
+    values = np.zeros(len(model.options) + len(model.bank_ids))
+    banks = set()
+    for j, option in enumerate(model.options):
+        if _option_key(option) in wanted:
+            values[j] = 1.0
+            banks.add(option.bank_id)
+    for k, bank_id in enumerate(model.bank_ids):
+        if bank_id in banks:
+            values[len(model.options) + k] = 1.0
+    model.highs.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
+
+
+def _option_key(option: Option) -> tuple[str, str, tuple[str, ...]]:
+    return option.row_id, option.bank_id, tuple(part.stock_id for part in option.parts)
+
+
 def _gap(model: AllocationModel) -> float | None:
     """Return HiGHS's relative MIP gap of the last solve, or None if it has none."""
     gap = float(model.highs.getInfo().mip_gap)
@@ -533,11 +559,15 @@ def max_served_rows(
     bank_limit: int | None,
     config: RulesConfig,
     budget: SolveBudget | None = None,
-) -> set[str] | None:
-    """Return the largest set of rows that can all be met together, or None on a solver
-    time limit or error. Used only to explain which rows block an infeasible quote.
+    start: Mapping[str, Option] | None = None,
+) -> tuple[set[str], bool] | None:
+    """Return the largest set of rows that can all be met together and whether it is proven
+    largest, or None if the solver found no set in time. Used to explain which rows block
+    an infeasible quote; an unproven set is still a set of rows that can be met together.
 
     When several sets have the most rows, HiGHS picks one, the same one for the same input.
+    `start` is a legal allocation of some of the rows (option per row id), given to HiGHS as
+    its first incumbent so that a solve stopped by the time limit serves at least those rows.
     """
     # Per-option links as before the row links: when several sets of rows tie, the model's
     # form decides which one HiGHS returns, and the blocked rows of a quote should not
@@ -551,11 +581,14 @@ def max_served_rows(
         option_links=True,
     )
     if not model.options:
-        return set()
+        return set(), True
     goal = np.concatenate([np.ones(len(model.options)), np.zeros(len(model.bank_ids))])
     _set_objective(model, goal, maximise=True)
+    if start:
+        _set_start(model, start)
     budget = budget or SolveBudget(config.solver_time_limit_seconds)
     status, values, _ = _run(model, budget.side_deadline(), budget)
-    if values is None or status is not SolveStatus.OPTIMAL:
+    if values is None or status not in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT):
         return None
-    return {option.row_id for j, option in enumerate(model.options) if values[j] > 0.5}
+    served = {option.row_id for j, option in enumerate(model.options) if values[j] > 0.5}
+    return served, status is SolveStatus.OPTIMAL
