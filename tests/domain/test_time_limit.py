@@ -30,7 +30,7 @@ def sample_banks():
     return EmbeddedSource().load()
 
 
-def test_zero_time_limit_quotes_greedy_allocation(sample_banks):
+def test_zero_limit_quotes_greedy(sample_banks):
     request = make_request([(NEUTRAL_GRASSLAND, 1.0), (MODIFIED_GRASSLAND, 0.5)])
     result = quote(request, sample_banks, config=NO_TIME)
     # Not proven cheapest, so a broker checks it, but every row keeps its line.
@@ -43,7 +43,7 @@ def test_zero_time_limit_quotes_greedy_allocation(sample_banks):
     assert result.solve_seconds > 0
 
 
-def test_greedy_legal_and_not_cheaper_than_optimum(sample_banks):
+def test_greedy_not_below_optimum(sample_banks):
     request = make_request(SAMPLE_ROWS)
     greedy = quote(request, sample_banks, config=NO_TIME)
     optimal = quote(request, sample_banks)
@@ -66,7 +66,7 @@ def test_greedy_legal_and_not_cheaper_than_optimum(sample_banks):
 @settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
-def test_zero_time_limit_allocation_legal_and_not_below_minimum(instance):
+def test_zero_limit_allocation_legal(instance):
     banks, demand, policy = instance
     reference = build(banks)
     result = quote(make_request(demand, stock_hold_policy=policy), reference, config=NO_TIME)
@@ -78,7 +78,7 @@ def test_zero_time_limit_allocation_legal_and_not_below_minimum(instance):
         assert result.subtotal >= min(costs) - 1e-6
 
 
-def test_cost_goal_stopped_by_limit_warns_with_gap():
+def test_cost_goal_limit_warns_gap():
     allocation = Allocation(SolveStatus.TIME_LIMIT, gap=0.0125)
     assert not allocation.cost_proven
     [warning] = _solve_warnings(allocation)
@@ -86,7 +86,7 @@ def test_cost_goal_stopped_by_limit_warns_with_gap():
     assert "1.25%" in warning
 
 
-def test_later_goal_stopped_by_limit_keeps_cost_proven():
+def test_later_goal_limit_keeps_cost():
     allocation = Allocation(SolveStatus.TIME_LIMIT, unproven_goal="tiers")
     assert allocation.cost_proven
     [warning] = _solve_warnings(allocation)
@@ -94,7 +94,7 @@ def test_later_goal_stopped_by_limit_keeps_cost_proven():
     assert "closest tiers" in warning
 
 
-def test_row_list_names_ten_then_counts_the_rest():
+def test_row_list_ten_then_count():
     row_ids = [f"R{n}" for n in range(1, 498)]
     # 497 ids: the first 10 listed, 497 - 10 = 487 more.
     assert _row_list(row_ids) == "R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 and 487 more"

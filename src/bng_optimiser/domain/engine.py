@@ -62,7 +62,9 @@ def quote(
 
     Raises InvalidInputError (UnknownNameError) for an unknown habitat, LPA, NCA or
     waterbody. Rows that cannot be met are not errors: the result has status
-    `manual_review` and lists them under `blocked`.
+    `manual_review` and lists them under `blocked`. Every solve of the quote shares
+    `config.solver_time_limit_seconds`. When the time runs out, the best allocation found is
+    kept, or a greedy one if none was found, with a warning and status `manual_review`.
     """
     config = config or RulesConfig()
     report = progress or (lambda stage, percent: None)
