@@ -50,8 +50,8 @@ TIGHT_SEED = 1
 TIGHT_UNITS = (0.2, 3.0)
 # The many-rows instance: a tester's 500-row request on the sample banks, each row naming a
 # random catalogue habitat (felled woodland and priority watercourse aside) at 0.02 to 3 units,
-# 755.7 units in all with the default seed. Of those rows, 171 have no legal habitat stocked,
-# and the diagnosis proves that at most 53 of the others fit within the 5-bank limit.
+# 755.7 units in all with the default seed. Of those rows, 171 have no legal habitat stocked.
+# The engine meets 53 of the others within the 5-bank limit, unproven whether more would fit.
 MANY = "many"
 MANY_ROWS = 500
 MANY_SEED = 500
