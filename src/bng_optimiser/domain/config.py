@@ -49,7 +49,7 @@ class RulesConfig:
     # Smallest total delivery; below it the cheapest line is raised to make it up.
     minimum_delivery_units: float = 0.01
 
-    # Wall-clock limit shared by the HiGHS solves of one lexicographic sequence.
+    # Wall-clock limit shared by every HiGHS solve of one quote: trials, diagnosis and goals.
     solver_time_limit_seconds: float = 60.0
 
     def bank_limit(self, total_units: float) -> int:
