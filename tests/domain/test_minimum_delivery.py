@@ -18,6 +18,9 @@ def test_example_raises_first_cheapest_line():
     assert first.units == pytest.approx(0.0088)
     assert first.demand_units == pytest.approx(0.0064)
     assert second.units == pytest.approx(0.0012)
+    # Asked 0.0064 + 0.0012 = 0.0076 units; delivered 0.0088 + 0.0012 = 0.01.
+    assert result.total_units == pytest.approx(0.0076)
+    assert result.delivered_units == pytest.approx(0.01)
     # 0.01 x 22,000 = 220.00 before the admin fee; 0.0076 units is fractional, fee 300.
     assert result.subtotal == pytest.approx(220.00)
     assert result.admin_fee == 300

@@ -137,6 +137,7 @@ def quote(
         contract_size=size,
         priced_contract_size=pricing.size,
         total_units=total_units,
+        delivered_units=sum(line.units for line in lines),
         subtotal=totals.subtotal,
         promoter_discount=promoter_discount,
         suo_discount=totals.suo_discount,

@@ -82,7 +82,11 @@ class QuoteResult(BaseModel):
     priced_contract_size: ContractSize = Field(description="Size whose prices were used")
     total_units: float = Field(
         description="Units of demand asked for (manual lines excluded, blocked rows included); "
-        "not raised by minimum delivery, so it can be below the sum of the lines' units"
+        "not raised by minimum delivery, so it can be below delivered_units"
+    )
+    delivered_units: float = Field(
+        default=0.0,
+        description="Units of demand met by the lines, after any minimum delivery raise",
     )
     subtotal: float
     promoter_discount: float = Field(
