@@ -8,7 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from bng_optimiser.domain.config import RulesConfig
 from bng_optimiser.domain.embedded import EmbeddedSource
 from bng_optimiser.domain.engine import HEURISTIC_WARNING, _row_list, _solve_warnings, quote
-from bng_optimiser.domain.examples import MODIFIED_GRASSLAND, NEUTRAL_GRASSLAND, make_request
+from bng_optimiser.domain.examples import (
+    MODIFIED_GRASSLAND,
+    NEUTRAL_GRASSLAND,
+    adjacent_pair,
+    make_request,
+)
 from bng_optimiser.domain.milp import Allocation, SolveStatus
 
 from .test_property import assert_legal, build, feasible_allocations, instances
@@ -76,6 +81,18 @@ def test_zero_limit_allocation_legal(instance):
         assert HEURISTIC_WARNING in result.warnings
     if costs and len(result.lines) == len(demand):
         assert result.subtotal >= min(costs) - 1e-6
+
+
+def test_later_goals_skipped_without_time():
+    # HiGHS presolve proves the cost goal of this one-row, few-option quote even with no
+    # time, and the later goals are then skipped, because less than 0.5 s is left.
+    example = adjacent_pair()
+    result = quote(example.request, example.reference, config=NO_TIME)
+    assert result.solver_status == "time_limit"
+    assert result.status == "quoted"
+    assert [line.row_id for line in result.lines] == ["R1"]
+    assert any("cheapest allocation was proven" in w for w in result.warnings)
+    assert result.solve_seconds > 0
 
 
 def test_cost_goal_limit_warns_gap():
