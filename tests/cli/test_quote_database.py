@@ -11,12 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import sessionmaker
 
-from bng_optimiser.db import migrate
-from bng_optimiser.db.seed import seed
-from bng_optimiser.db.session import make_engine, session_scope
-from tests.db.conftest import create_database, drop_database
+from tests.db.conftest import create_seeded_database, drop_database
 
 COMMAND = Path(sys.executable).parent / "bng-optimiser"
 QUOTE_ARGS = ["quote", "--lpa", "E60000016", "--nca", "61",
@@ -27,14 +23,8 @@ QUOTE_ARGS = ["quote", "--lpa", "E60000016", "--nca", "61",
 def seeded_url() -> Iterator[str]:
     """URL of a migrated and seeded database of this module's own; dropped after."""
     name = f"bng_test_cli_{uuid.uuid4().hex[:10]}"
-    url = create_database(name)
     try:
-        migrate.upgrade(url)
-        engine = make_engine(url)
-        with session_scope(sessionmaker(bind=engine)) as session:
-            seed(session, who="cli test seed")
-        engine.dispose()
-        yield url
+        yield create_seeded_database(name, who="cli test seed")
     finally:
         drop_database(name)
 

@@ -63,17 +63,23 @@ def drop_database(name: str) -> None:
     _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def create_seeded_database(name: str, who: str) -> str:
+    """Create database `name`, migrate it to the latest revision, seed it and return its URL."""
+    url = create_database(name)
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with session_scope(sessionmaker(bind=engine)) as session:
+        seed(session, who=who)
+    engine.dispose()
+    return url
+
+
 @pytest.fixture(scope="session")
 def template_database() -> Iterator[str]:
     """Name of a migrated and seeded database that tests copy; nobody connects to it."""
     name = f"bng_test_{RUN_ID}_template"
-    url = create_database(name)
     try:
-        migrate.upgrade(url)
-        engine = make_engine(url)
-        with session_scope(sessionmaker(bind=engine)) as session:
-            seed(session, who="test seed")
-        engine.dispose()
+        create_seeded_database(name, who="test seed")
         yield name
     finally:
         drop_database(name)
