@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure PostgreSQL and Redis answer on loopback, starting them if they are installed but
+# Make sure PostgreSQL and Redis respond on loopback, starting them if they are installed but
 # stopped, and Chromium is present for the browser test. Exits non-zero, naming the service,
 # when one cannot be brought up.
 set -euo pipefail
@@ -8,7 +8,7 @@ pg_up() { pg_isready -q -h 127.0.0.1 -p 5432; }
 redis_up() { [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = "PONG" ]; }
 
 if ! pg_up; then
-    echo "PostgreSQL is not answering on 127.0.0.1:5432; starting it" >&2
+    echo "PostgreSQL is not responding on 127.0.0.1:5432; starting it" >&2
     for version in $(ls /etc/postgresql 2>/dev/null); do
         pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
     done
@@ -17,7 +17,7 @@ if ! pg_up; then
 fi
 
 if ! redis_up; then
-    echo "Redis is not answering on 127.0.0.1:6379; starting it" >&2
+    echo "Redis is not responding on 127.0.0.1:6379; starting it" >&2
     mkdir -p /var/lib/redis /var/log/redis
     redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" \
         --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log || true

@@ -76,7 +76,7 @@ def create_seeded_database(name: str, who: str) -> str:
 
 @pytest.fixture(scope="session")
 def template_database() -> Iterator[str]:
-    """Name of a migrated and seeded database that tests copy; nobody connects to it."""
+    """Name of a migrated and seeded database that tests copy; no test connects to it."""
     name = f"bng_test_{RUN_ID}_template"
     try:
         create_seeded_database(name, who="test seed")
@@ -87,7 +87,7 @@ def template_database() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def migrated_template() -> Iterator[str]:
-    """Name of a migrated but unseeded database that tests copy; nobody connects to it."""
+    """Name of a migrated but unseeded database that tests copy; no test connects to it."""
     name = f"bng_test_{RUN_ID}_migrated"
     url = create_database(name)
     try:

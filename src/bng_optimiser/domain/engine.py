@@ -34,12 +34,12 @@ ProgressCallback = Callable[[str, int], None]
 
 # Allowance for float error when checking stock drawn against stock available, in units.
 STOCK_EPSILON = 1e-9
-# Row ids a warning lists before it says "and N more".
+# Maximum row ids listed in one warning before "and N more".
 LISTED_ROW_IDS = 10
 HEURISTIC_WARNING = (
     "the optimiser ran out of time; this allocation is feasible but may not be the cheapest"
 )
-# What a later goal would have settled, had it not run out of time.
+# Description of what each later goal settles, for the warning when it runs out of time.
 UNPROVEN_GOAL_TEXT = {
     "banks": "the fewest banks, closest tiers or banks with most stock",
     "tiers": "the closest tiers or banks with most stock",

@@ -206,10 +206,10 @@ def build_model(
             option_set.available.get(stock_id, 0.0),
         )
 
-    # bank_link: a row may be met at a bank only if the bank is counted as used. Summing a
-    # row's options at a bank in one constraint is valid because the row chooses at most
-    # one option, and it keeps the LP relaxation from spreading a row thinly over many
-    # banks, which made tight-stock quotes several times slower to solve.
+    # bank_link: a row may be met at a bank only if the bank is counted as used. One
+    # constraint per row and bank is valid because the row chooses at most one option.
+    # It also keeps the LP relaxation from spreading a row thinly over many banks, which
+    # made tight-stock quotes several times slower to solve.
     links: dict[str, tuple[list[int], str]] = {}
     for j, option in enumerate(options):
         name = f"bank_link[{j}]" if option_links else f"bank_link[{option.row_id},{option.bank_id}]"

@@ -132,7 +132,7 @@ class ReferenceData:
 
 
 class ReferenceSource(Protocol):
-    """Where reference data comes from: the embedded files or PostgreSQL."""
+    """Source of reference data: the embedded files or PostgreSQL."""
 
     def current_version(self) -> str:
         """Return the current reference data version; must be cheap to call."""
